@@ -1,0 +1,42 @@
+# stgrpo — the two commands: `make reproduce` (cpu profile) and `make test` (ci profile).
+# Each does its own idempotent setup first (scripts/setup.sh, shared with CI and the Dockerfile).
+SHELL := /bin/bash
+PROFILE ?= cpu
+export JUPYTER_PATH := $(CURDIR)/.jupyter-local/share/jupyter
+export JUPYTER_RUNTIME_DIR := $(CURDIR)/.jupyter-local/runtime
+export JUPYTER_PLATFORM_DIRS := 1
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+
+.PHONY: setup setup-trainer test test-unit test-notebooks reproduce notebooks typecheck bench clean
+
+setup:
+	@scripts/setup.sh
+
+setup-trainer:
+	@STGRPO_TRAINER=cpu scripts/setup.sh
+
+typecheck: setup
+	npx tsc -p tsconfig.json
+
+## make test: type check, unit tests (ava), then every notebook top to bottom in the ci profile.
+test: setup-trainer
+	npx tsc -p tsconfig.json
+	npx tsx scripts/notebooks.ts --check
+	npx ava
+	$(MAKE) --no-print-directory test-notebooks
+
+test-notebooks:
+	.venv/bin/python scripts/run_notebooks.py --profile ci
+
+## make reproduce: the whole CPU-scale study (cpu profile) — notebooks 01…07 in order.
+reproduce: setup
+	.venv/bin/python scripts/run_notebooks.py --profile $(PROFILE)
+
+notebooks:
+	npx tsx scripts/notebooks.ts
+
+bench: setup
+	@for b in bench/*.ts; do echo "== $$b"; npx tsx $$b; done
+
+clean:
+	rm -rf results/ci .stamps

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Idempotent setup shared by `make`, CI (.ci/run → make test) and the Dockerfile, so all three
+# exercise the same steps. Installs nothing globally: node_modules/, .venv/ and a project-local
+# Jupyter path (.jupyter-local/) that holds the tslab kernel spec.
+#
+#   scripts/setup.sh            # node deps + notebook venv + kernel
+#   STGRPO_TRAINER=cpu scripts/setup.sh   # also the Python trainer (CPU set, for tests)
+#   STGRPO_TRAINER=gpu scripts/setup.sh   # also the Python trainer (GPU set with vLLM, Docker)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+STAMPS=.stamps
+mkdir -p "$STAMPS"
+PYTHON=${PYTHON:-python3}
+
+# Re-run a step only when its inputs changed: the stamp holds the inputs' checksum.
+fresh() { # fresh NAME FILE... → 0 when the stamp matches
+  local sum; sum=$(cat "${@:2}" | sha256sum | cut -d' ' -f1)
+  [ -f "$STAMPS/$1" ] && [ "$(cat "$STAMPS/$1")" = "$sum" ]
+}
+stamp() { cat "${@:2}" | sha256sum | cut -d' ' -f1 > "$STAMPS/$1"; }
+
+if ! fresh npm package-lock.json || [ ! -d node_modules ]; then
+  echo "setup: npm ci" >&2
+  npm ci --no-audit --no-fund --loglevel=error
+  stamp npm package-lock.json
+fi
+
+if ! fresh venv requirements/notebooks.lock.txt || [ ! -x .venv/bin/python ]; then
+  echo "setup: python venv for the notebook runner" >&2
+  [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+  .venv/bin/pip install -q --disable-pip-version-check --no-deps -r requirements/notebooks.lock.txt
+  stamp venv requirements/notebooks.lock.txt
+fi
+
+case "${STGRPO_TRAINER:-}" in
+  cpu|gpu)
+    lock=requirements/trainer-${STGRPO_TRAINER}.lock.txt
+    if [ -f "$lock" ] && { ! fresh "trainer-$STGRPO_TRAINER" "$lock"; }; then
+      echo "setup: python trainer ($STGRPO_TRAINER set)" >&2
+      .venv/bin/pip install -q --disable-pip-version-check --no-deps -r "$lock"
+      stamp "trainer-$STGRPO_TRAINER" "$lock"
+    fi ;;
+  "") ;;
+  *) echo "setup: STGRPO_TRAINER must be cpu or gpu, got '$STGRPO_TRAINER'" >&2; exit 1 ;;
+esac
+
+# The tslab kernel spec, in a project-local Jupyter path (make exports JUPYTER_PATH to it).
+KDIR=.jupyter-local/share/jupyter/kernels/tslab
+mkdir -p "$KDIR"
+cat > "$KDIR/kernel.json.tmp" <<JSON
+{"argv": ["$ROOT/node_modules/.bin/tslab", "kernel", "--config-path", "{connection_file}"],
+ "display_name": "TypeScript", "language": "typescript"}
+JSON
+mv "$KDIR/kernel.json.tmp" "$KDIR/kernel.json"
