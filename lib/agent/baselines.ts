@@ -1,0 +1,111 @@
+/**
+ * Reference policies behind the same interface as the LLM agent: uniform random (the floor) and the
+ * optimal expert (the ceiling; it reads the privileged kitchen clone).
+ */
+import type { Kitchen } from "../kitchen/kitchen";
+import { UserError } from "../util/errors";
+import type { Policy, PolicyContext, PolicyDecision } from "./types";
+
+/** 32-bit FNV-1a of a string (seed mixing). */
+function hash32(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+/** splitmix32 → a float in [0, 1) from a 32-bit state (one draw per decision). */
+function unitFloat(x: number): number {
+  let z = (x + 0x9e3779b9) >>> 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+  z = (z ^ (z >>> 16)) >>> 0;
+  return z / 2 ** 32;
+}
+
+/**
+ * Uniform over the valid actions. The draw at a step depends only on (policy seed, task, layout
+ * seed, t, episode), never on what ran before, so a resumed or reordered evaluation repeats it.
+ */
+export class RandomPolicy implements Policy {
+  readonly name: string;
+  constructor(
+    readonly seed = 0,
+    name = "random",
+  ) {
+    this.name = name;
+  }
+
+  /** Index into validActions chosen at this context. */
+  pick(ctx: Pick<PolicyContext, "task" | "seed" | "t" | "episode">, n: number): number {
+    const u = unitFloat(hash32(JSON.stringify([this.seed, ctx.task.id, ctx.seed, ctx.t, ctx.episode ?? null])));
+    return Math.min(n - 1, Math.floor(u * n));
+  }
+
+  async act(ctx: PolicyContext): Promise<PolicyDecision> {
+    if (ctx.validActions.length === 0) return { action: null, attempts: 1, invalidReplies: 0 };
+    return { action: ctx.validActions[this.pick(ctx, ctx.validActions.length)], attempts: 1, invalidReplies: 0 };
+  }
+}
+
+/** An optimal planner: the shortest action sequence from the kitchen's state to the goal. */
+export type Planner = (kitchen: Kitchen) => { actions: string[] };
+
+/** lib/expert's planOptimal, loaded on first use (lib/expert depends on the kitchen only). */
+function defaultPlanner(): Planner {
+  let mod: { planOptimal?: Planner };
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    mod = require("../expert");
+  } catch (e: any) {
+    if (e?.code === "MODULE_NOT_FOUND" && /expert/.test(String(e.message))) {
+      throw new UserError("the expert planner (lib/expert) is not available in this build");
+    }
+    throw e;
+  }
+  if (typeof mod.planOptimal !== "function") throw new UserError("lib/expert does not export planOptimal");
+  return mod.planOptimal;
+}
+
+const PLAN_CACHE_CAP = 100_000;
+
+/**
+ * The expert: the first action of an optimal plan from the current state. A plan computed once is
+ * followed while the states match (cached by state key), so an episode usually plans only once.
+ */
+export class ExpertPolicy implements Policy {
+  readonly name: string;
+  private planner: Planner | null;
+  /** state key → the optimal next action and the remaining plan length. */
+  private next = new Map<string, { action: string; remaining: string[] }>();
+
+  constructor(opts: { planner?: Planner; name?: string } = {}) {
+    this.planner = opts.planner ?? null;
+    this.name = opts.name ?? "expert";
+  }
+
+  /** The optimal plan from this kitchen's state (cached). */
+  planFrom(kitchen: Kitchen): string[] {
+    const hit = this.next.get(kitchen.key());
+    if (hit) return hit.remaining;
+    this.planner ??= defaultPlanner();
+    const plan = this.planner(kitchen).actions;
+    if (this.next.size + plan.length > PLAN_CACHE_CAP) this.next.clear();
+    const walk = kitchen.clone();
+    for (let i = 0; i < plan.length; i++) {
+      this.next.set(walk.key(), { action: plan[i], remaining: plan.slice(i) });
+      walk.step(plan[i]);
+    }
+    return plan;
+  }
+
+  async act(ctx: PolicyContext): Promise<PolicyDecision> {
+    const plan = this.planFrom(ctx.kitchen);
+    if (plan.length === 0) return { action: null, attempts: 1, invalidReplies: 0 };
+    const steps = plan.map((a, i) => `${i + 1}. ${a}`).join("\n");
+    const reasoning = `The shortest way to the goal from here takes ${plan.length} step${plan.length === 1 ? "" : "s"}:\n${steps}\nI take the first one.`;
+    return { action: plan[0], attempts: 1, invalidReplies: 0, reasoning };
+  }
+}
