@@ -1,0 +1,4 @@
+export * from "./protocol";
+export * from "./metrics";
+export * from "./episode";
+export * from "./evaluate";
