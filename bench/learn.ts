@@ -1,0 +1,63 @@
+/**
+ * lib/learn throughput: featurisation (states/s), SFT and GRPO updates (states/s) for the linear and
+ * the mlp scorer, and greedy rollout steps/s in the kitchen. Prints ratios against featurisation
+ * measured in the same run (benchmarks never gate tests).
+ *
+ *   npx tsx bench/learn.ts
+ */
+import { PAPER_TASKS, makeKitchen } from "../lib/kitchen/index";
+import { SingleTurnExample, featurizeExamples } from "../lib/learn/data";
+import { DEFAULT_FEATURES, featurize } from "../lib/learn/features";
+import { untrainedPolicy } from "../lib/learn/checkpoint";
+import { trainSft } from "../lib/learn/sft";
+import { trainGrpo } from "../lib/learn/grpo";
+import { rollout } from "../lib/learn/multiturn";
+import { Rng } from "../lib/learn/rng";
+
+function randomWalkExamples(n: number): SingleTurnExample[] {
+  const rng = new Rng(1);
+  const out: SingleTurnExample[] = [];
+  for (let i = 0; out.length < n; i++) {
+    const task = PAPER_TASKS[i % PAPER_TASKS.length];
+    const k = makeKitchen(task, 1000 + i);
+    for (let t = 0; t < 20 && out.length < n && !k.isDone(); t++) {
+      const valid = k.validActions();
+      const a = valid[rng.int(valid.length)];
+      out.push({ observation: k.observation(), validActions: valid, expertAction: a, task, seed: 1000 + i, t });
+      k.step(a);
+    }
+  }
+  return out;
+}
+
+async function main() {
+  const ex = randomWalkExamples(2000);
+  const timeit = (f: () => void) => {
+    const t0 = process.hrtime.bigint();
+    f();
+    return Number(process.hrtime.bigint() - t0) / 1e9;
+  };
+  const tFeat = timeit(() => ex.forEach((e) => featurize(e.observation, e.validActions, DEFAULT_FEATURES)));
+  const featRate = ex.length / tFeat;
+  const states = featurizeExamples(ex);
+  const meanCand = states.reduce((s, x) => s + x.x.n, 0) / states.length;
+  const meanFeat = states.reduce((s, x) => s + x.x.indices.length / x.x.n, 0) / states.length;
+  const rows: [string, number][] = [["featurize (states/s)", featRate]];
+  for (const kind of ["linear", "mlp"] as const) {
+    let t0 = Date.now();
+    const sft = await trainSft(states, { epochs: 2, model: { kind, bits: 18, hidden: 16, initScale: 0.1, seed: 0 } });
+    rows.push([`sft ${kind} (state-updates/s)`, (2 * states.length) / ((Date.now() - t0) / 1000)]);
+    t0 = Date.now();
+    await trainGrpo(states, { epochs: 1, batchSize: 256, groupSize: 8 }, { init: sft.policy });
+    rows.push([`grpo ${kind} G=8 (states/s)`, states.length / ((Date.now() - t0) / 1000)]);
+  }
+  const pol = untrainedPolicy();
+  let steps = 0;
+  const t0 = Date.now();
+  for (let i = 0; i < 40; i++) steps += rollout(pol, makeKitchen(PAPER_TASKS[i % 4], 2000 + i), 35, new Rng(i)).steps;
+  rows.push(["rollout, featurize+act+step (steps/s)", steps / ((Date.now() - t0) / 1000)]);
+  console.log(`${states.length} states, ${meanCand.toFixed(1)} candidates/state, ${meanFeat.toFixed(0)} features/candidate`);
+  for (const [name, rate] of rows) console.log(`${name.padEnd(40)} ${rate.toFixed(0).padStart(8)}   ×${(rate / featRate).toFixed(2)} of featurize`);
+}
+
+main();

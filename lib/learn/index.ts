@@ -1,0 +1,16 @@
+/**
+ * lib/learn — the CPU-scale learners: a log-linear policy over identity-free text features of
+ * (observation, action), trained by SFT, single-turn GRPO (the paper's recipe) and trajectory-level
+ * multi-turn GRPO (the sparse-reward baseline). See notes/learn.md.
+ */
+export * from "./rng";
+export * from "./scene";
+export * from "./features";
+export * from "./model";
+export * from "./data";
+export * from "./checkpoint";
+export * from "./sft";
+export * from "./grpo";
+export * from "./multiturn";
+export * from "./policy";
+export * from "./theory";

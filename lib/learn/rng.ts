@@ -1,0 +1,116 @@
+/**
+ * A small seeded PRNG for the learners (sampling actions, shuffling data, initialising weights).
+ *
+ * Determinism and resume: every training step draws from its own stream, `streamRng(seed, tag, step)`,
+ * instead of one generator threaded through the run. A run resumed from a checkpoint at step k therefore
+ * draws exactly the numbers the uninterrupted run drew, without saving generator state.
+ *
+ * The generator is sfc32 (Chris Doty-Humphrey's small fast counting generator, 128-bit state), seeded
+ * through splitmix32 — both are standard, public-domain, and pass PractRand at this scale.
+ * (lib/kitchen has a CPython `random` port for bit-exact layouts; the learners do not need CPython's
+ * stream, only a fast reproducible one.)
+ */
+export class Rng {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+
+  constructor(seed: number) {
+    let s = seed >>> 0;
+    const next = () => {
+      // splitmix32
+      s = (s + 0x9e3779b9) >>> 0;
+      let z = s;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.a = next();
+    this.b = next();
+    this.c = next();
+    this.d = next();
+    for (let i = 0; i < 12; i++) this.u32();
+  }
+
+  /** A uniform 32-bit unsigned integer. */
+  u32(): number {
+    const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;
+    this.d = (this.d + 1) >>> 0;
+    this.a = this.b ^ (this.b >>> 9);
+    this.b = (this.c + (this.c << 3)) >>> 0;
+    this.c = ((this.c << 21) | (this.c >>> 11)) >>> 0;
+    this.c = (this.c + t) >>> 0;
+    return t;
+  }
+
+  /** A uniform float in [0, 1) with 53 random bits. */
+  next(): number {
+    const hi = this.u32() >>> 5; // 27 bits
+    const lo = this.u32() >>> 6; // 26 bits
+    return (hi * 67108864 + lo) / 9007199254740992;
+  }
+
+  /** A uniform integer in [0, n). */
+  int(n: number): number {
+    if (!(n >= 1)) throw new RangeError(`Rng.int: n must be ≥ 1, got ${n}`);
+    return Math.floor(this.next() * n);
+  }
+
+  /** A standard normal (Box–Muller). */
+  normal(): number {
+    let u = this.next();
+    while (u === 0) u = this.next();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next());
+  }
+
+  /** An index drawn from `probs` (non-negative, summing to ~1); the last index absorbs rounding. */
+  categorical(probs: ArrayLike<number>): number {
+    const u = this.next();
+    let acc = 0;
+    for (let i = 0; i < probs.length; i++) {
+      acc += probs[i];
+      if (u < acc) return i;
+    }
+    for (let i = probs.length - 1; i >= 0; i--) if (probs[i] > 0) return i;
+    return probs.length - 1;
+  }
+
+  /** A uniformly shuffled copy of 0..n−1 (Fisher–Yates). */
+  permutation(n: number): number[] {
+    const p = Array.from({ length: n }, (_, i) => i);
+    for (let i = n - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const t = p[i];
+      p[i] = p[j];
+      p[j] = t;
+    }
+    return p;
+  }
+}
+
+/** FNV-1a over a string's UTF-16 code units: the project's string → 32-bit hash. */
+export function hashString(s: string, h = 0x811c9dc5): number {
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Mix integers into one 32-bit seed (order matters). */
+export function mixSeed(...parts: number[]): number {
+  let h = 0x243f6a88;
+  for (const p of parts) {
+    h = Math.imul(h ^ (p >>> 0), 0x9e3779b1) >>> 0;
+    h = (h ^ (h >>> 15)) >>> 0;
+    h = Math.imul(h, 0x85ebca77) >>> 0;
+    h = (h ^ (h >>> 13)) >>> 0;
+  }
+  return h >>> 0;
+}
+
+/** The generator for one step of one purpose of a run: independent of how the run was interrupted. */
+export function streamRng(seed: number, tag: string, step: number): Rng {
+  return new Rng(mixSeed(seed, hashString(tag), step));
+}
