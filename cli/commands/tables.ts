@@ -1,0 +1,99 @@
+/**
+ * `stgrpo tables --results DIR --out DIR` — the paper's Tables 1–4 from every episode JSONL under DIR,
+ * beside the published numbers (DESIGN.md contract: OUT/table1.csv and OUT/cross_task.csv in the shape
+ * of data/paper/*.csv; the other outputs are listed in lib/report/write.ts and notes/report.md).
+ */
+import * as path from "node:path";
+import { Command, parseFlags, printJson } from "../command";
+import { UserError } from "../../lib/util/errors";
+import { PROFILES, Profile } from "../../lib/util/profile";
+
+const usage = `usage: stgrpo tables --results DIR --out DIR [--profile ci|cpu|paper] [--title TEXT]
+                     [--match OURS=PAPER]... [--cross-model NAME] [--no-figures] [--json]
+
+Read every episode JSONL under --results (recursively; files of another shape, such as training
+metrics, datasets and traces, are skipped with a note on stderr) and write the paper's Tables 1–4
+to --out:
+
+  table1.csv        task,model,sr,asat,asst   (one row per task and model; asst empty: no success)
+  cross_task.csv    trained_on,evaluated_on,sr,asat,asst   (the model shown in Tables 2–4)
+  table1..4.{md,tex,html}, comparison_*.{md,tex,html}, comparison.csv, audit.*, cells.csv,
+  tables.md, index.html, and figures sr / asst / cross_task_sr / sr_vs_paper / learning_curves (.svg, .png)
+
+ASAT counts a failed episode at its timeout. Table 1's row for a trained model on a task uses the model
+trained on that task (the diagonal of Tables 2–4), as in the paper. A cell with several runs (training
+seeds) shows the mean of per-run metrics with a t interval across runs.
+
+  --results DIR        directory of episode JSONL (e.g. results/cpu)
+  --out DIR            where to write (created)
+  --profile P          which profile produced the runs, for the titles (default: from results/<profile>)
+  --title TEXT         title for every table instead of the profile's
+  --match OURS=PAPER   stand our model beside a paper row ("sft+grpo=Qwen2.5-1.5b (w/ SFT & GRPO)",
+                       or OURS=none); repeatable. Defaults: expert, untrained/random, sft, sft+grpo, …
+  --cross-model NAME   the model of Tables 2–4 when several have a trained_on
+  --no-figures         skip the SVG/PNG figures
+  --json               print {"out", "files", "episodes", "models", "tasks", "comparison"} on stdout`;
+
+export const tables: Command = {
+  name: "tables",
+  summary: "regenerate the paper's Tables 1–4 and figures from episode JSONL, beside the published numbers",
+  usage,
+  async run(argv) {
+    const { values } = parseFlags(
+      argv,
+      {
+        results: { type: "string" },
+        out: { type: "string" },
+        profile: { type: "string" },
+        title: { type: "string" },
+        match: { type: "string", multiple: true },
+        "cross-model": { type: "string" },
+        "no-figures": { type: "boolean" },
+        json: { type: "boolean" },
+      },
+      false,
+    );
+    if (!values.results) throw new UserError("--results DIR is required");
+    if (!values.out) throw new UserError("--out DIR is required");
+    if (values.profile !== undefined && !(PROFILES as readonly string[]).includes(values.profile)) {
+      throw new UserError(`--profile must be one of ${PROFILES.join(", ")}, got "${values.profile}"`);
+    }
+    // Loaded here, not at the top: `stgrpo --help` must not pay for danfojs and vega.
+    const report = await import("../../lib/report/index");
+    const matches = report.parseMatches(values.match ?? []);
+    const command = `stgrpo tables --results ${values.results} --out ${values.out}`;
+    const study = report.loadStudy(values.results, {
+      profile: values.profile as Profile | undefined,
+      title: values.title,
+      matches,
+      crossModel: values["cross-model"],
+      command,
+    });
+    for (const line of [...study.log, ...study.results.notes]) process.stderr.write(`stgrpo tables: ${line}\n`);
+    const written = await report.writeReport(study.results, values.out, {
+      paper: report.loadPaperResults(),
+      matches,
+      figures: !values["no-figures"],
+      curves: study.curves,
+    });
+    const cmp = written.comparison ? report.summarizeComparison(written.comparison) : null;
+    if (values.json) {
+      printJson({
+        out: path.resolve(values.out),
+        files: written.files,
+        episodes: study.results.episodes,
+        models: study.results.models,
+        tasks: study.results.tasks,
+        comparison: cmp,
+      });
+    } else {
+      const r = study.results;
+      process.stdout.write(
+        `wrote ${written.files.length} files to ${values.out} (${r.episodes} episodes; ${r.tasks.length} tasks × ${r.models.length} models` +
+          `${r.crossModel ? `; Tables 2–4: ${r.crossModel}` : "; no model with a trained_on, so no Tables 2–4"})\n` +
+          (cmp ? `SR beside the paper: ${cmp.paired} paired cells, ${cmp.withinNoise} within noise, ${cmp.oursHigher} ours higher, ${cmp.oursLower} ours lower\n` : ""),
+      );
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,247 @@
+/**
+ * An audit of published (or any) tables: do a cell's three numbers fit together?
+ *
+ * Per cell, with n episodes and timeout T (failures count T steps in ASAT):
+ * 1. **identity**: ASAT = SR·ASST + (1 − SR)·T, within what the printed precision allows
+ *    (|residual| ≤ SR·½ulp(ASST) + ½ulp(ASAT) + |T − ASST|·½ulp(SR));
+ * 2. **definition**: ASST is "—" exactly when SR = 0 (it is a mean over successes);
+ * 3. **reconstruction**: some n integer episodes print these numbers: k = SR·n successes with integer
+ *    step counts in [1, T] summing to S, S/k rounding to the printed ASST and (S + (n − k)·T)/n to the
+ *    printed ASAT;
+ * 4. optionally **minimal steps**: ASST is not below the fewest steps any evaluation layout can be solved in;
+ * 5. across tables: the paper's SFT+GRPO row of Table 1 equals the diagonal of Tables 2–4.
+ * A failing cell gets the nearest readings that would make it consistent (change one number).
+ */
+import { DASH, fixed, roundTo } from "./format";
+import type { Grid, GridCell } from "./grid";
+import { cellText } from "./grid";
+import { taskTitle } from "./paper";
+import type { CellStats, ResultSet } from "./types";
+
+export interface Reconstruction {
+  /** Successful episodes. */
+  k: number;
+  /** Sum of their step counts. */
+  S: number;
+}
+
+export interface AuditCell {
+  table: "table1" | "cross_task";
+  task: string;
+  model: string;
+  trained_on?: string;
+  sr: string;
+  asat: string;
+  asst: string;
+  n: number;
+  timeout: number | null;
+  /** SR·ASST + (1 − SR)·T (ASST taken as 0 when "—"). */
+  predicted_asat: number | null;
+  residual: number | null;
+  tolerance: number | null;
+  identity_ok: boolean | null;
+  definition_ok: boolean;
+  reconstructions: Reconstruction[];
+  reconstructible: boolean | null;
+  min_steps_ok: boolean | null;
+  ok: boolean;
+  problems: string[];
+  /** Readings that change one printed number and make the cell consistent. */
+  alternatives: string[];
+}
+
+export interface AuditOptions {
+  /** Fewest steps any evaluation layout of a task needs (from the expert planner), if known. */
+  minSteps?: Record<string, number>;
+}
+
+const half = (decimals: number | undefined) => (decimals === undefined ? 1e-9 : 0.5 * 10 ** -decimals);
+
+/** Does `x` print as `value` at `decimals`? (Ours, without decimals: equal within 1e-9.) */
+function printsAs(x: number, value: number, decimals: number | undefined): boolean {
+  return decimals === undefined ? Math.abs(x - value) < 1e-9 : roundTo(x, decimals) === roundTo(value, decimals);
+}
+
+interface Readings {
+  k: (k: number) => boolean;
+  asst: (k: number, S: number) => boolean;
+  asat: (total: number) => boolean;
+}
+
+/** Every (k, S) that reproduces the readings with n integer episodes, each success in [1, T] steps. */
+export function reconstruct(n: number, T: number, r: Readings, limit = 50): Reconstruction[] {
+  const out: Reconstruction[] = [];
+  for (let k = 0; k <= n; k++) {
+    if (!r.k(k)) continue;
+    for (let S = k; S <= k * T; S++) {
+      if (!r.asst(k, S)) continue;
+      if (!r.asat(S + (n - k) * T)) continue;
+      out.push({ k, S });
+      if (out.length >= limit) return out;
+    }
+  }
+  return out;
+}
+
+function readingsOf(c: CellStats): Readings {
+  const d = c.decimals ?? {};
+  return {
+    k: (k) => printsAs(k / c.n, c.sr, d.sr),
+    asst: (k, S) => (c.asst === null ? k === 0 : k > 0 && printsAs(S / k, c.asst, d.asst)),
+    asat: (total) => printsAs(total / c.n, c.asat, d.asat),
+  };
+}
+
+function describe(rs: Reconstruction[], n: number, T: number): string {
+  const r = rs[0];
+  if (r.k === 0) return `no success in ${n}`;
+  const asst = r.S / r.k;
+  return `${r.k} success${r.k > 1 ? "es" : ""} in ${n} taking ${r.S} steps in all (ASST ${fixed(asst, 2)}${r.k === 1 && r.S === T ? ", exactly the timeout" : ""})`;
+}
+
+export function auditCell(c: CellStats, where: { table: "table1" | "cross_task"; task: string; model: string; trained_on?: string }, opts: AuditOptions = {}): AuditCell {
+  const T = c.timeout;
+  const d = c.decimals ?? {};
+  const problems: string[] = [];
+  const alternatives: string[] = [];
+  const definition_ok = (c.sr === 0) === (c.asst === null);
+  if (!definition_ok) {
+    problems.push(c.sr === 0 ? `ASST ${cellText(c, "asst")} is printed although SR is 0 (no success to average over)` : `ASST is "—" although SR is ${cellText(c, "sr")}`);
+  }
+  let predicted: number | null = null;
+  let residual: number | null = null;
+  let tolerance: number | null = null;
+  let identity_ok: boolean | null = null;
+  let reconstructions: Reconstruction[] = [];
+  let reconstructible: boolean | null = null;
+  if (T !== null) {
+    const asst = c.asst ?? 0;
+    predicted = c.sr * asst + (1 - c.sr) * T;
+    residual = predicted - c.asat;
+    tolerance = c.sr * half(d.asst) + half(d.asat) + Math.abs(T - (c.asst ?? T)) * half(d.sr) + 1e-9;
+    identity_ok = Math.abs(residual) <= tolerance;
+    if (!identity_ok) problems.push(`ASAT ${cellText(c, "asat")} ≠ SR·ASST + (1 − SR)·T = ${fixed(predicted, 3)} (tolerance ±${fixed(tolerance, 3)})`);
+    const r = readingsOf(c);
+    reconstructions = reconstruct(c.n, T, r);
+    reconstructible = reconstructions.length > 0;
+    if (!reconstructible) {
+      problems.push(`no ${c.n} integer episodes (successes of 1…${T} steps, failures counted at ${T}) print SR ${cellText(c, "sr")}, ASAT ${cellText(c, "asat")}, ASST ${cellText(c, "asst")}`);
+      const anyK = reconstruct(c.n, T, { ...r, k: () => true });
+      if (anyK.length) alternatives.push(`SR ${fixed(anyK[0].k / c.n, d.sr ?? 2)} instead: ${describe(anyK, c.n, T)} gives ASAT ${cellText(c, "asat")} and ASST ${cellText(c, "asst")}`);
+      const anyAsst = reconstruct(c.n, T, { ...r, asst: () => true });
+      if (anyAsst.length) {
+        const k0 = anyAsst[0];
+        alternatives.push(`ASST ${k0.k === 0 ? DASH : fixed(k0.S / k0.k, d.asst ?? 2)} instead: ${describe(anyAsst, c.n, T)} with SR ${cellText(c, "sr")} and ASAT ${cellText(c, "asat")}`);
+      }
+      const anyAsat = reconstruct(c.n, T, { ...r, asat: () => true });
+      if (anyAsat.length) {
+        const k0 = anyAsat[0];
+        alternatives.push(`ASAT ${fixed((k0.S + (c.n - k0.k) * T) / c.n, d.asat ?? 2)} instead: ${describe(anyAsat, c.n, T)}`);
+      }
+    }
+  } else {
+    problems.push("no timeout known for the task: identity not checked");
+  }
+  let min_steps_ok: boolean | null = null;
+  const min = opts.minSteps?.[where.task];
+  if (min !== undefined && c.asst !== null) {
+    min_steps_ok = c.asst + half(d.asst) >= min;
+    if (!min_steps_ok) problems.push(`ASST ${cellText(c, "asst")} is below ${min}, the fewest steps any evaluation layout of ${where.task} can be solved in`);
+  }
+  return {
+    ...where,
+    sr: cellText(c, "sr"),
+    asat: cellText(c, "asat"),
+    asst: cellText(c, "asst"),
+    n: c.n,
+    timeout: T,
+    predicted_asat: predicted,
+    residual,
+    tolerance,
+    identity_ok,
+    definition_ok,
+    reconstructions,
+    reconstructible,
+    min_steps_ok,
+    ok: problems.length === 0,
+    problems,
+    alternatives,
+  };
+}
+
+export interface AuditResult {
+  cells: AuditCell[];
+  failing: AuditCell[];
+  /** Cross-table checks (Table 1's cross-model row vs the diagonal of Tables 2–4). */
+  consistency: { task: string; ok: boolean; detail: string }[];
+}
+
+/** Audit every Table 1 and cross-task cell of a set (the published one by default in the notebook). */
+export function auditTables(rs: ResultSet, opts: AuditOptions = {}): AuditResult {
+  const cells: AuditCell[] = [
+    ...rs.table1.map((r) => auditCell(r, { table: "table1", task: r.task, model: r.model }, opts)),
+    ...rs.cross.map((r) => auditCell(r, { table: "cross_task", task: r.evaluated_on, model: r.model, trained_on: r.trained_on }, opts)),
+  ];
+  const consistency: AuditResult["consistency"] = [];
+  if (rs.crossModel) {
+    for (const task of rs.tasks) {
+      const a = rs.table1.find((r) => r.task === task && r.model === rs.crossModel);
+      const b = rs.cross.find((r) => r.model === rs.crossModel && r.trained_on === task && r.evaluated_on === task);
+      if (!a || !b) continue;
+      const same = (["sr", "asat", "asst"] as const).every((m) => (a[m] === null ? b[m] === null : b[m] !== null && Math.abs(a[m]! - b[m]!) < 1e-9));
+      const show = (c: CellStats) => `${cellText(c, "sr")} / ${cellText(c, "asat")} / ${cellText(c, "asst")}`;
+      consistency.push({ task, ok: same, detail: `Table 1 ${show(a)} vs Tables 2–4 diagonal ${show(b)}` });
+    }
+  }
+  return { cells, failing: cells.filter((c) => !c.ok), consistency };
+}
+
+/** The audit as a grid: every cell, its identity residual and the three checks. */
+export function auditGrid(a: AuditResult, rs: ResultSet): Grid {
+  const yes = (b: boolean | null) => (b === null ? "" : b ? "✓" : "✗");
+  const rows: GridCell[][] = a.cells.map((c) => [
+    { text: c.table === "table1" ? "1" : "2–4" },
+    { text: c.table === "table1" ? taskTitle(c.task) : `${taskTitle(c.trained_on!)} → ${taskTitle(c.task)}` },
+    { text: c.table === "table1" ? c.model : "" },
+    { text: c.sr },
+    { text: c.asat },
+    { text: c.asst },
+    { text: c.timeout === null ? "" : String(c.timeout) },
+    { text: c.predicted_asat === null ? "" : fixed(c.predicted_asat, 3) },
+    { text: yes(c.identity_ok) },
+    { text: yes(c.definition_ok) },
+    { text: yes(c.reconstructible) },
+    { text: c.ok ? "ok" : "FAILS", bold: !c.ok },
+  ]);
+  const blocks: number[] = [];
+  a.cells.forEach((c, i) => {
+    if (i === 0 || c.table !== a.cells[i - 1].table || c.task !== a.cells[i - 1].task || c.trained_on !== a.cells[i - 1].trained_on) blocks.push(i);
+  });
+  return {
+    id: "audit",
+    label: "Audit",
+    caption: `${rs.title}: does ASAT = SR·ASST + (1 − SR)·T hold in every cell (T: the task's timeout; within the printed precision), is ASST "—" exactly when SR = 0, and can ${rs.table1[0]?.n ?? 10} integer episodes print the cell's three numbers?`,
+    header: ["Table", "Task", "Model", "SR", "ASAT", "ASST", "T", "SR·ASST+(1−SR)·T", "identity", "ASST defined iff SR>0", "integer episodes", "verdict"],
+    align: ["c", "l", "l", "c", "c", "c", "c", "c", "c", "c", "c", "c"],
+    rows,
+    blocks,
+    notes: [
+      a.failing.length ? `${a.failing.length} failing cell(s): ${a.failing.map((c) => `${c.table === "table1" ? `Table 1 ${taskTitle(c.task)} / ${c.model}` : `Tables 2–4 ${taskTitle(c.trained_on!)} → ${taskTitle(c.task)}`}`).join("; ")}.` : "Every cell is consistent.",
+      ...a.consistency.filter((x) => !x.ok).map((x) => `Table 1 and Tables 2–4 disagree on ${taskTitle(x.task)}: ${x.detail}.`),
+    ],
+  };
+}
+
+/** Markdown bullets explaining each failing cell and what would make it consistent. */
+export function auditFindings(a: AuditResult): string {
+  if (!a.failing.length && a.consistency.every((c) => c.ok)) return "Every cell passes the audit.\n";
+  const lines: string[] = [];
+  for (const c of a.failing) {
+    const where = c.table === "table1" ? `Table 1, ${taskTitle(c.task)} / ${c.model}` : `Tables 2–4, trained on ${taskTitle(c.trained_on!)}, evaluated on ${taskTitle(c.task)}`;
+    lines.push(`- **${where}** (SR ${c.sr}, ASAT ${c.asat}, ASST ${c.asst}, T ${c.timeout ?? "?"}): ${c.problems.join("; ")}.`);
+    if (c.identity_ok && c.predicted_asat !== null) lines.push(`  - The identity itself holds numerically (${c.sr}·${c.asst === DASH ? 0 : c.asst} + (1 − ${c.sr})·${c.timeout} = ${fixed(c.predicted_asat, 2)}), but only because the ASST term is multiplied by SR = ${c.sr}.`);
+    for (const alt of c.alternatives) lines.push(`  - Consistent reading: ${alt}.`);
+  }
+  for (const x of a.consistency.filter((y) => !y.ok)) lines.push(`- **${taskTitle(x.task)}**: ${x.detail}.`);
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,201 @@
+/**
+ * The paper's figures as vega-lite 5 specs (render with lib/viz: SVG + PNG):
+ * - `srFigure`: SR per task and model, with 95% interval whiskers;
+ * - `srComparisonFigure`: ours beside the paper's, per paper row and task, whiskers on both;
+ * - `asstFigure`: ASST per task and model (no bar where nothing succeeded), with interval whiskers;
+ * - `crossTaskHeatmap`: Table 2 as a heatmap; given several sets (the paper's and ours) they sit side by
+ *   side on one colour scale fixed to [0, 1];
+ * - `learningCurvesFigure`: training curves from metrics JSONL, one panel per metric.
+ */
+import type { VegaLiteSpec } from "../viz/render";
+import type { ComparisonRow } from "./compare";
+import type { CurvePoint } from "./curves";
+import { DISPLAY, formatCell } from "./format";
+import { taskTitle } from "./paper";
+import type { ResultSet } from "./types";
+
+const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
+const CONFIG = { font: "DejaVu Sans", view: { stroke: "#ddd" }, axis: { labelFontSize: 10, titleFontSize: 11 }, header: { labelFontSize: 12 } };
+
+function whiskers(xField: string, xSort: string[], yLo: string, yHi: string, extra: Record<string, unknown> = {}) {
+  return {
+    mark: { type: "rule", color: "#333" },
+    encoding: {
+      x: { field: xField, type: "nominal", sort: xSort },
+      y: { field: yLo, type: "quantitative" },
+      y2: { field: yHi },
+      ...extra,
+    },
+  };
+}
+
+/** SR per task (panels) and model (bars), with interval whiskers. */
+export function srFigure(rs: ResultSet): VegaLiteSpec {
+  const values = rs.table1.map((r) => ({ task: taskTitle(r.task), model: r.model, sr: r.sr, lo: r.sr_ci?.[0] ?? r.sr, hi: r.sr_ci?.[1] ?? r.sr, n: r.n }));
+  const tasks = rs.tasks.map(taskTitle);
+  return {
+    $schema: SCHEMA,
+    title: { text: "Success rate per task and model", subtitle: `${rs.title} — whiskers: 95% intervals`, anchor: "start" },
+    data: { values },
+    facet: { column: { field: "task", type: "nominal", sort: tasks, title: null } },
+    spec: {
+      width: Math.max(120, 22 * rs.models.length),
+      height: 200,
+      layer: [
+        {
+          mark: { type: "bar" },
+          encoding: {
+            x: { field: "model", type: "nominal", sort: rs.models, axis: { labelAngle: -40, title: null, labelLimit: 180 } },
+            y: { field: "sr", type: "quantitative", scale: { domain: [0, 1] }, title: "SR" },
+            color: { field: "model", type: "nominal", sort: rs.models, legend: null },
+            tooltip: [{ field: "model" }, { field: "sr" }, { field: "lo" }, { field: "hi" }, { field: "n" }],
+          },
+        },
+        whiskers("model", rs.models, "lo", "hi"),
+      ],
+    },
+    config: CONFIG,
+  } as unknown as VegaLiteSpec;
+}
+
+/** ASST per task and model with interval whiskers; models with no success have no bar. */
+export function asstFigure(rs: ResultSet): VegaLiteSpec {
+  const values = rs.table1
+    .filter((r) => r.asst !== null)
+    .map((r) => ({ task: taskTitle(r.task), model: r.model, asst: r.asst, lo: r.asst_ci?.[0] ?? r.asst, hi: r.asst_ci?.[1] ?? r.asst, timeout: r.timeout }));
+  const tasks = rs.tasks.map(taskTitle);
+  return {
+    $schema: SCHEMA,
+    title: { text: "Average steps of successful episodes (ASST) per task", subtitle: `${rs.title} — no bar: no success; dashed: the timeout`, anchor: "start" },
+    data: { values },
+    facet: { column: { field: "task", type: "nominal", sort: tasks, title: null } },
+    resolve: { scale: { y: "independent" } },
+    spec: {
+      width: Math.max(120, 22 * rs.models.length),
+      height: 200,
+      layer: [
+        {
+          mark: { type: "bar" },
+          encoding: {
+            x: { field: "model", type: "nominal", sort: rs.models, scale: { domain: rs.models }, axis: { labelAngle: -40, title: null, labelLimit: 180 } },
+            y: { field: "asst", type: "quantitative", title: "ASST (steps)", scale: { zero: true } },
+            color: { field: "model", type: "nominal", sort: rs.models, legend: null },
+          },
+        },
+        whiskers("model", rs.models, "lo", "hi"),
+        {
+          mark: { type: "rule", strokeDash: [4, 3], color: "#b00020" },
+          encoding: { y: { field: "timeout", type: "quantitative", aggregate: "max" } },
+        },
+      ],
+    },
+    config: CONFIG,
+  } as unknown as VegaLiteSpec;
+}
+
+/** Ours beside the paper's, SR per paper row (x) and task (panels); only rows with both sides. */
+export function srComparisonFigure(rows: ComparisonRow[], ours: ResultSet, paper: ResultSet): VegaLiteSpec {
+  const paired = rows.filter((r) => r.table === "table1" && r.ours && r.paper);
+  const values = paired.flatMap((r) => [
+    { task: taskTitle(r.task), row: r.paperModel, source: `ours: ${r.model}`, side: "ours", sr: r.ours!.sr, lo: r.ours!.sr_ci?.[0] ?? r.ours!.sr, hi: r.ours!.sr_ci?.[1] ?? r.ours!.sr },
+    { task: taskTitle(r.task), row: r.paperModel, source: "paper", side: "paper", sr: r.paper!.sr, lo: r.paper!.sr_ci?.[0] ?? r.paper!.sr, hi: r.paper!.sr_ci?.[1] ?? r.paper!.sr },
+  ]);
+  const rowsOrder = paper.models.filter((m) => paired.some((r) => r.paperModel === m));
+  const tasks = paper.tasks.filter((t) => paired.some((r) => r.task === t)).map(taskTitle);
+  return {
+    $schema: SCHEMA,
+    title: { text: "Success rate: ours beside the paper's", subtitle: `${ours.title} vs ${paper.title} — 95% intervals; overlapping whiskers are within noise`, anchor: "start" },
+    data: { values },
+    facet: { column: { field: "task", type: "nominal", sort: tasks, title: null } },
+    spec: {
+      width: Math.max(120, 34 * rowsOrder.length),
+      height: 200,
+      layer: [
+        {
+          mark: { type: "bar" },
+          encoding: {
+            x: { field: "row", type: "nominal", sort: rowsOrder, axis: { labelAngle: -40, title: null, labelLimit: 200 } },
+            xOffset: { field: "side", type: "nominal", sort: ["paper", "ours"] },
+            y: { field: "sr", type: "quantitative", scale: { domain: [0, 1] }, title: "SR" },
+            color: { field: "side", type: "nominal", sort: ["paper", "ours"], scale: { range: ["#9e9e9e", "#1f77b4"] }, title: null },
+            tooltip: [{ field: "source" }, { field: "sr" }, { field: "lo" }, { field: "hi" }],
+          },
+        },
+        {
+          mark: { type: "rule", color: "#333" },
+          encoding: {
+            x: { field: "row", type: "nominal", sort: rowsOrder },
+            xOffset: { field: "side", type: "nominal", sort: ["paper", "ours"] },
+            y: { field: "lo", type: "quantitative" },
+            y2: { field: "hi" },
+          },
+        },
+      ],
+    },
+    config: CONFIG,
+  } as unknown as VegaLiteSpec;
+}
+
+function heatmapPanel(rs: ResultSet, metric: "sr" | "asat" | "asst") {
+  const order = [...new Set([...rs.crossTrained, ...rs.crossEvaluated])];
+  const titles = order.map(taskTitle);
+  const values = rs.cross
+    .filter((r) => r.model === rs.crossModel)
+    .map((r) => ({ trained: taskTitle(r.trained_on), evaluated: taskTitle(r.evaluated_on), value: r[metric], label: formatCell(r[metric], r.decimals?.[metric], DISPLAY) }));
+  return {
+    title: { text: rs.title, fontSize: 12, anchor: "start" },
+    data: { values },
+    width: 60 * rs.crossEvaluated.length,
+    height: 44 * rs.crossTrained.length,
+    encoding: {
+      x: { field: "evaluated", type: "nominal", sort: titles.filter((t) => values.some((v) => v.evaluated === t)), title: "Evaluated on", axis: { labelAngle: -30, labelLimit: 160 } },
+      y: { field: "trained", type: "nominal", sort: titles.filter((t) => values.some((v) => v.trained === t)), title: "Trained on", axis: { labelLimit: 160 } },
+    },
+    layer: [
+      { mark: { type: "rect", stroke: "white" }, encoding: { color: { field: "value", type: "quantitative", scale: { domain: [0, 1], scheme: "blues" }, title: metric.toUpperCase() } } },
+      {
+        mark: { type: "text", fontSize: 12 },
+        encoding: {
+          text: { field: "label" },
+          color: { condition: { test: "datum.value > 0.55", value: "white" }, value: "black" },
+        },
+      },
+    ],
+  };
+}
+
+/** Table 2 as heatmaps: one panel per set, side by side, one colour scale fixed to [0, 1]. */
+export function crossTaskHeatmap(sets: ResultSet[]): VegaLiteSpec {
+  const panels = sets.filter((s) => s.crossModel).map((s) => heatmapPanel(s, "sr"));
+  return {
+    $schema: SCHEMA,
+    title: { text: "Cross-task success rate (Table 2): trained on a row, evaluated on a column", anchor: "start" },
+    hconcat: panels,
+    resolve: { scale: { color: "shared" } },
+    config: CONFIG,
+  } as unknown as VegaLiteSpec;
+}
+
+/** Learning curves: one panel per metric, one line per training run directory. */
+export function learningCurvesFigure(points: CurvePoint[], title: string): VegaLiteSpec {
+  const metrics = [...new Set(points.map((p) => p.metric))];
+  return {
+    $schema: SCHEMA,
+    title: { text: "Learning curves", subtitle: `${title} — training metrics per optimisation step (binned means)`, anchor: "start" },
+    data: { values: points },
+    facet: { field: "metric", type: "nominal", sort: metrics, title: null },
+    columns: 2,
+    resolve: { scale: { y: "independent", x: "independent" } },
+    spec: {
+      width: 300,
+      height: 170,
+      mark: { type: "line", strokeWidth: 1.5 },
+      encoding: {
+        x: { field: "step", type: "quantitative", title: "step" },
+        y: { field: "value", type: "quantitative", title: null, scale: { zero: false } },
+        color: { field: "series", type: "nominal", title: "run", legend: { labelLimit: 320, orient: "bottom", columns: 2 } },
+      },
+    },
+    config: CONFIG,
+  } as unknown as VegaLiteSpec;
+}

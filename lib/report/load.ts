@@ -1,0 +1,166 @@
+/**
+ * Find the episodes under a results directory. Every `*.jsonl` file below it is sorted by shape from its
+ * first record: episode records (DESIGN.md's contract: run, model, task, success, steps, …), training
+ * metrics (`step` plus a number such as loss or reward: `metrics.jsonl` of lib/learn, the trainer's
+ * logs) kept for learning curves, and anything else (expert trajectories, single-turn datasets, traces)
+ * skipped with a reason. Only the first line is read to decide, so large datasets cost nothing.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { UserError } from "../util/errors";
+import { readJsonl } from "../util/files";
+
+/** The fields of an episode record the tables use (DESIGN.md's episode JSONL). */
+export interface EpisodeLike {
+  run: string;
+  model: string;
+  trained_on?: string | null;
+  task: string;
+  seed?: number | null;
+  success: boolean;
+  steps: number;
+  timeout?: number;
+}
+
+const EPISODE_FIELDS = ["run", "model", "task", "success", "steps"] as const;
+const TRAINING_METRICS = ["loss", "reward", "acc", "p_expert", "success", "kl"];
+
+export type JsonlKind = "episodes" | "training" | "other";
+
+/** What a JSON record is: an episode, a training-metrics record, or something else. */
+export function classifyRecord(r: unknown): { kind: JsonlKind; reason: string } {
+  if (!r || typeof r !== "object" || Array.isArray(r)) return { kind: "other", reason: "first record is not a JSON object" };
+  const o = r as Record<string, unknown>;
+  const missing = EPISODE_FIELDS.filter((f) => !(f in o));
+  if (missing.length === 0 && typeof o.success === "boolean") return { kind: "episodes", reason: "episode records" };
+  if (typeof o.step === "number" && TRAINING_METRICS.some((m) => typeof o[m] === "number")) return { kind: "training", reason: "training metrics" };
+  if ("turns" in o) return { kind: "other", reason: "episode traces" };
+  if ("prompt" in o && "completion" in o) return { kind: "other", reason: "single-turn dataset" };
+  if (Array.isArray(o.steps) && "task" in o) return { kind: "other", reason: "expert trajectories" };
+  return { kind: "other", reason: `not episode records (no ${missing.join(", ") || "boolean success"})` };
+}
+
+/** The first non-empty line of a file, read in chunks (a dataset may be large). */
+export function firstLine(file: string): string | null {
+  const fd = fs.openSync(file, "r");
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    let text = "";
+    let pos = 0;
+    for (;;) {
+      const n = fs.readSync(fd, buf, 0, buf.length, pos);
+      if (n === 0) break;
+      pos += n;
+      text += buf.toString("utf8", 0, n);
+      const lines = text.split("\n");
+      const done = lines.slice(0, -1).find((l) => l.trim() !== "");
+      if (done !== undefined) return done;
+      if (text.length > 64 * 1024 * 1024) break;
+    }
+    return text.trim() === "" ? null : text.split("\n").find((l) => l.trim() !== "") ?? null;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Every `*.jsonl` under `dir`, sorted (so the result is the same on every machine). */
+export function listJsonl(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && e.name.endsWith(".jsonl")) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+export interface ScannedResults {
+  dir: string;
+  episodes: EpisodeLike[];
+  episodeFiles: string[];
+  trainingFiles: string[];
+  skipped: { file: string; reason: string }[];
+  /** Episodes dropped because an earlier file held the same (run, model, trained_on, task, seed). */
+  duplicates: number;
+}
+
+/** Check one episode record; a malformed one is a one-line error naming the file and line. */
+function checkEpisode(r: any, where: string): EpisodeLike {
+  for (const f of EPISODE_FIELDS) if (!(f in r)) throw new UserError(`${where}: episode lacks "${f}"`);
+  if (typeof r.success !== "boolean") throw new UserError(`${where}: "success" must be true or false`);
+  if (typeof r.steps !== "number" || !Number.isFinite(r.steps) || r.steps < 0) throw new UserError(`${where}: "steps" must be a non-negative number`);
+  if (r.timeout !== undefined && r.timeout !== null && (typeof r.timeout !== "number" || !(r.timeout > 0))) {
+    throw new UserError(`${where}: "timeout" must be a positive number`);
+  }
+  for (const f of ["run", "model", "task"]) if (typeof r[f] !== "string" || r[f] === "") throw new UserError(`${where}: "${f}" must be a non-empty string`);
+  if (r.trained_on !== undefined && r.trained_on !== null && typeof r.trained_on !== "string") throw new UserError(`${where}: "trained_on" must be a string or null`);
+  return r as EpisodeLike;
+}
+
+export function episodeIdentity(e: EpisodeLike): string {
+  return JSON.stringify([e.run, e.model, e.trained_on ?? null, e.task, e.seed ?? null]);
+}
+
+/** Read every episode file under `dir` (recursively). Missing dir: UserError. */
+export function scanResults(dir: string): ScannedResults {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(dir);
+  } catch {
+    throw new UserError(`results directory ${dir} does not exist`);
+  }
+  if (!stat.isDirectory()) throw new UserError(`${dir} is not a directory`);
+  const out: ScannedResults = { dir, episodes: [], episodeFiles: [], trainingFiles: [], skipped: [], duplicates: 0 };
+  const seen = new Set<string>();
+  for (const file of listJsonl(dir)) {
+    const line = firstLine(file);
+    if (line === null) {
+      out.skipped.push({ file, reason: "empty" });
+      continue;
+    }
+    let first: unknown;
+    try {
+      first = JSON.parse(line);
+    } catch {
+      out.skipped.push({ file, reason: "first line is not JSON" });
+      continue;
+    }
+    const { kind, reason } = classifyRecord(first);
+    if (kind === "training") {
+      out.trainingFiles.push(file);
+      continue;
+    }
+    if (kind === "other") {
+      out.skipped.push({ file, reason });
+      continue;
+    }
+    out.episodeFiles.push(file);
+    readJsonl<any>(file).forEach((r, i) => {
+      const e = checkEpisode(r, `${file}:${i + 1}`);
+      const id = episodeIdentity(e);
+      if (seen.has(id)) {
+        out.duplicates++;
+        return;
+      }
+      seen.add(id);
+      out.episodes.push(e);
+    });
+  }
+  return out;
+}
+
+/** One line for stderr / the notebook about what was read and what was not. */
+export function describeScan(s: ScannedResults): string[] {
+  const rel = (f: string) => path.relative(s.dir, f) || f;
+  const lines = [`read ${s.episodes.length} episodes from ${s.episodeFiles.length} file(s) under ${s.dir}`];
+  if (s.duplicates) lines.push(`dropped ${s.duplicates} duplicate episode(s) (same run, model, trained_on, task, seed as an earlier file)`);
+  if (s.trainingFiles.length) lines.push(`training metrics (learning curves): ${s.trainingFiles.length} file(s)`);
+  if (s.skipped.length) {
+    const shown = s.skipped.slice(0, 5).map((k) => `${rel(k.file)} (${k.reason})`);
+    lines.push(`skipped ${s.skipped.length} non-episode JSONL file(s): ${shown.join("; ")}${s.skipped.length > 5 ? "; …" : ""}`);
+  }
+  return lines;
+}
