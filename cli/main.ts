@@ -4,7 +4,7 @@
  */
 import { Command } from "./command";
 import { UserError, errorMessage } from "../lib/util/errors";
-import { COMMANDS } from "./commands";
+import { COMMANDS } from "./commands/index";
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

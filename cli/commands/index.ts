@@ -1,4 +1,10 @@
 /** The registry of subcommands; each module adds one line here. */
 import type { Command } from "../command";
+import { layout } from "./layout";
+import { observe } from "./observe";
+import { replay } from "./replay";
+import { reward } from "./reward";
+import { train } from "./train";
+import { tables } from "./tables";
 
-export const COMMANDS: Command[] = [];
+export const COMMANDS: Command[] = [layout, observe, replay, reward, train, tables];
