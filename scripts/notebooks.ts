@@ -70,6 +70,7 @@ export function toNotebook(cells: Cell[]): string {
 
 export function buildAll(check: boolean): string[] {
   const stale: string[] = [];
+  if (!fs.existsSync(SRC)) return stale;
   for (const file of fs.readdirSync(SRC).filter((f) => f.endsWith(".ts")).sort()) {
     const target = path.join(OUT, file.replace(/\.ts$/, ".ipynb"));
     const text = toNotebook(percentToCells(fs.readFileSync(path.join(SRC, file), "utf8")));
