@@ -58,8 +58,10 @@ export const tables: Command = {
     if (values.profile !== undefined && !(PROFILES as readonly string[]).includes(values.profile)) {
       throw new UserError(`--profile must be one of ${PROFILES.join(", ")}, got "${values.profile}"`);
     }
-    // Loaded here, not at the top: `stgrpo --help` must not pay for danfojs and vega.
-    const report = await import("../../lib/report/index");
+    // Required here, not imported at the top: `stgrpo --help` must not pay for vega. (A dynamic
+    // import() would go through Node's ESM resolver, which needs file extensions.)
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const report: typeof import("../../lib/report/index") = require("../../lib/report/index");
     const matches = report.parseMatches(values.match ?? []);
     const command = `stgrpo tables --results ${values.results} --out ${values.out}`;
     const study = report.loadStudy(values.results, {
