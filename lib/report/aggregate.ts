@@ -1,5 +1,5 @@
 /**
- * Episodes → the paper's tables, with danfojs doing the grouping.
+ * Episodes → the paper's tables. danfojs does the grouping; the metrics are lib/eval's definitions.
  *
  * Which episodes go where (the paper's layout):
  * - **Table 1** cell (task, model): episodes of that model on that task whose `trained_on` is null (a
@@ -8,28 +8,28 @@
  *   (a model trained on something else, e.g. a mixture).
  * - **Tables 2–4** cell (model, trained_on, evaluated_on): every episode with a `trained_on`.
  *
- * Metrics (paper §4): SR = mean(success); ASAT = mean steps with a failure counted at the episode's
- * `timeout`, whatever `steps` says; ASST = mean steps over successes, null ("—") when none.
+ * Metrics (paper §4, lib/eval/metrics.ts): SR = mean(success); ASAT = mean steps with a failure counted
+ * at the episode's `timeout`, whatever `steps` says; ASST = mean steps over successes, null ("—") when none.
  *
- * **Several runs per cell** (training seeds): a cell's episodes are split by `run`. One run: the metrics
- * of its episodes, Wilson 95% interval for SR, seeded percentile bootstrap for ASAT/ASST (the same
- * functions and seed as `stgrpo eval`). Several runs: each run's metrics, then their mean (ASST over the
- * runs that had a success) with a 95% t interval across runs — the seed-to-seed spread, which is what a
- * reader needs to judge a training method. Give each training seed its own `run` id and the same
- * `model` name; a model name ending in `@<trained_on>` is read as `model` (so `sft+grpo@burger` with
- * trained_on burger is `sft+grpo`).
+ * **Several runs per cell** (training seeds): `runMetrics` is one row per (cell, run). A cell with one
+ * run gets that run's metrics, a Wilson 95% interval for SR and a seeded percentile bootstrap for ASAT
+ * and ASST (lib/eval's functions and seed, so the numbers are those `stgrpo eval` prints). A cell with
+ * several runs gets the mean of the per-run metrics (ASST over the runs that had a success) with a 95%
+ * t interval across runs — the seed-to-seed spread, which is what a reader needs to judge a training
+ * method. Give each training seed its own `run` id and the same `model` name; a model name ending in
+ * `@<trained_on>` is read as `model` (so `sft+grpo@burger` with trained_on burger is `sft+grpo`).
  */
 import type { DataFrame } from "danfojs";
-import { bootstrapMeanInterval, wilsonInterval } from "../eval/metrics";
+import { bootstrapMeanInterval, stepsForAsat, wilsonInterval } from "../eval/metrics";
 import { UserError } from "../util/errors";
+import type { Profile } from "../util/profile";
 import type { EpisodeLike } from "./load";
 import { ModelMatches, orderModels, paperModelFor } from "./models";
-import { orderTasks, PAPER_CROSS_MODEL } from "./paper";
-import type { CellStats, CrossRow, Interval, ResultSet, Table1Row } from "./types";
-import type { Profile } from "../util/profile";
+import { canonicalTask, orderTasks, PAPER_CROSS_MODEL } from "./paper";
+import type { CellStats, CrossRow, Interval, ResultSet, RunMetrics, Table1Row } from "./types";
 
 let danfo: typeof import("danfojs") | null = null;
-/** danfojs takes ~0.6 s to load: load it on first use, not on `require("lib/report")`. */
+/** danfojs takes about a second to load: load it on first use, not on `require("lib/report")`. */
 export function dfd(): typeof import("danfojs") {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   if (!danfo) danfo = require("danfojs") as typeof import("danfojs");
@@ -46,68 +46,142 @@ export function tQuantile975(df: number): number {
   return df >= 1 && df <= 30 ? T975[df - 1] : 1.959963984540054;
 }
 
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
 /** 95% t interval of the mean of `xs`, clipped to [lo, hi]; null with fewer than two values. */
 export function tInterval(xs: number[], lo = -Infinity, hi = Infinity): Interval | null {
   if (xs.length < 2) return null;
-  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const m = mean(xs);
   const sd = Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1));
   const h = (tQuantile975(xs.length - 1) * sd) / Math.sqrt(xs.length);
   return [Math.max(lo, m - h), Math.min(hi, m + h)];
 }
 
-/** The steps an episode adds to ASAT: its steps on success, else its timeout (the paper's rule). */
-export function asatSteps(e: { success: boolean; steps: number; timeout: number }): number {
-  return e.success ? e.steps : e.timeout;
-}
-
-interface Unit {
+/** One episode as it counts in one cell (an episode of a trained model counts in Table 1 and in Tables 2–4). */
+export interface CellEpisode {
+  table: "table1" | "cross_task";
+  model: string;
+  /** "" in Table 1 cells (the cell is per task and model). */
+  trained_on: string;
+  task: string;
   run: string;
-  n: number;
-  k: number;
-  asatSum: number;
-  successSum: number;
+  success: 0 | 1;
+  /** Steps this episode adds to ASAT: its steps on success, else its timeout. */
+  asat_steps: number;
+  /** Its steps on success, else 0 (ASST = sum / successes). */
+  success_steps: number;
+  timeout: number;
 }
 
-/** Cell stats from one run's episodes (the values arrays) — Wilson and bootstrap intervals. */
-export function cellFromEpisodes(success: number[], asat: number[], timeout: number | null): CellStats {
-  const n = success.length;
-  const k = success.reduce((a, b) => a + b, 0);
-  const okSteps = asat.filter((_, i) => success[i] === 1);
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  return {
-    n,
-    successes: k,
-    runs: 1,
-    sr: k / n,
-    asat: mean(asat),
-    asst: k ? mean(okSteps) : null,
-    sr_ci: wilsonInterval(k, n),
-    asat_ci: bootstrapMeanInterval(asat),
-    asst_ci: k ? bootstrapMeanInterval(okSteps) : null,
-    interval: "episodes",
-    timeout,
-  };
+const CELL_KEYS = ["table", "model", "trained_on", "task"] as const;
+const cellKey = (r: Pick<CellEpisode, (typeof CELL_KEYS)[number]>) => JSON.stringify(CELL_KEYS.map((k) => r[k]));
+
+/** An episode with its model family, canonical task names and a known timeout. */
+export interface NormalEpisode {
+  run: string;
+  model: string;
+  trained_on: string | null;
+  task: string;
+  success: boolean;
+  steps: number;
+  timeout: number;
 }
 
-/** Cell stats from several runs: mean of per-run metrics, t interval across runs. */
-export function cellFromRuns(units: Unit[], timeout: number | null): CellStats {
-  const per = units.map((u) => ({ run: u.run, n: u.n, sr: u.k / u.n, asat: u.asatSum / u.n, asst: u.k ? u.successSum / u.k : null }));
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const assts = per.map((p) => p.asst).filter((a): a is number => a !== null);
+/** Strip a trailing `@<trained_on>` from a model name (one model trained on several tasks). */
+export function modelFamily(model: string, trainedOn: string | null | undefined): string {
+  return trainedOn && model.endsWith(`@${trainedOn}`) ? model.slice(0, -trainedOn.length - 1) : model;
+}
+
+function normalise(episodes: EpisodeLike[], timeouts: Record<string, number>): NormalEpisode[] {
+  return episodes.map((e) => {
+    const task = canonicalTask(e.task);
+    const timeout = e.timeout ?? timeouts[task];
+    if (timeout === undefined || timeout === null) throw new UserError(`episode of ${e.model} on ${e.task} (run ${e.run}) has no timeout, and the task has no known one`);
+    const trained = e.trained_on === undefined || e.trained_on === null ? null : canonicalTask(e.trained_on);
+    return { run: e.run, model: modelFamily(e.model, e.trained_on), trained_on: trained, task, success: e.success, steps: e.steps, timeout };
+  });
+}
+
+/** The paper's layout: the cells each episode counts in (see the module comment). */
+export function assignCells(episodes: NormalEpisode[]): CellEpisode[] {
+  const evaluated = new Set(episodes.map((e) => e.task));
+  const out: CellEpisode[] = [];
+  for (const e of episodes) {
+    const counts = { run: e.run, success: e.success ? (1 as const) : (0 as const), asat_steps: stepsForAsat(e), success_steps: e.success ? e.steps : 0, timeout: e.timeout };
+    if (e.trained_on === null || e.trained_on === e.task || !evaluated.has(e.trained_on)) {
+      out.push({ table: "table1", model: e.model, trained_on: "", task: e.task, ...counts });
+    }
+    if (e.trained_on !== null) out.push({ table: "cross_task", model: e.model, trained_on: e.trained_on, task: e.task, ...counts });
+  }
+  return out;
+}
+
+/**
+ * Per (cell, run): n, successes, SR, ASAT, ASST — a danfojs group-by over the cell episodes. Returned as
+ * the DataFrame (the notebook prints it) and as records.
+ */
+export function runMetricsFrame(rows: CellEpisode[]): { frame: DataFrame; records: RunMetrics[] } {
+  const d = dfd();
+  const g = new d.DataFrame(rows)
+    .groupby([...CELL_KEYS, "run"])
+    .agg({ success: ["sum", "count"], asat_steps: "sum", success_steps: "sum", timeout: ["min", "max"] });
+  g.rename({ success_count: "n", success_sum: "successes" }, { inplace: true });
+  g.addColumn("sr", g["successes"].div(g["n"]), { inplace: true });
+  g.addColumn("asat", g["asat_steps_sum"].div(g["n"]), { inplace: true });
+  g.addColumn("asst", g["success_steps_sum"].div(g["successes"]), { inplace: true }); // 0/0 → NaN: no success
+  const frame = g.loc({ columns: [...CELL_KEYS, "run", "n", "successes", "sr", "asat", "asst", "timeout_min", "timeout_max"] });
+  const records = (d.toJSON(frame) as Record<string, unknown>[]).map((r) => ({
+    table: r.table as RunMetrics["table"],
+    model: String(r.model),
+    trained_on: String(r.trained_on),
+    task: String(r.task),
+    run: String(r.run),
+    n: Number(r.n),
+    successes: Number(r.successes),
+    sr: Number(r.sr),
+    asat: Number(r.asat),
+    asst: Number(r.successes) > 0 ? Number(r.asst) : null,
+    timeout: r.timeout_min === r.timeout_max ? Number(r.timeout_min) : null,
+  }));
+  return { frame, records };
+}
+
+/** A cell from its runs (and, for the bootstrap of a one-run cell, its episodes). */
+export function cellStats(runs: RunMetrics[], episodes: CellEpisode[]): CellStats {
+  const timeouts = new Set(runs.map((r) => r.timeout));
+  const timeout = timeouts.size === 1 ? runs[0].timeout : null;
+  if (runs.length === 1) {
+    const [r] = runs;
+    const ok = episodes.filter((e) => e.success === 1).map((e) => e.success_steps);
+    return {
+      n: r.n,
+      successes: r.successes,
+      runs: 1,
+      sr: r.sr,
+      asat: r.asat,
+      asst: r.asst,
+      sr_ci: wilsonInterval(r.successes, r.n),
+      asat_ci: bootstrapMeanInterval(episodes.map((e) => e.asat_steps)),
+      asst_ci: ok.length ? bootstrapMeanInterval(ok) : null,
+      interval: "episodes",
+      timeout,
+    };
+  }
+  const assts = runs.map((r) => r.asst).filter((a): a is number => a !== null);
   const maxT = timeout ?? Infinity;
   return {
-    n: units.reduce((a, u) => a + u.n, 0),
-    successes: units.reduce((a, u) => a + u.k, 0),
-    runs: units.length,
-    sr: mean(per.map((p) => p.sr)),
-    asat: mean(per.map((p) => p.asat)),
+    n: runs.reduce((a, r) => a + r.n, 0),
+    successes: runs.reduce((a, r) => a + r.successes, 0),
+    runs: runs.length,
+    sr: mean(runs.map((r) => r.sr)),
+    asat: mean(runs.map((r) => r.asat)),
     asst: assts.length ? mean(assts) : null,
-    sr_ci: tInterval(per.map((p) => p.sr), 0, 1),
-    asat_ci: tInterval(per.map((p) => p.asat), 0, maxT),
+    sr_ci: tInterval(runs.map((r) => r.sr), 0, 1),
+    asat_ci: tInterval(runs.map((r) => r.asat), 0, maxT),
     asst_ci: tInterval(assts, 0, maxT),
     interval: "runs",
     timeout,
-    perRun: per,
+    perRun: runs.map((r) => ({ run: r.run, n: r.n, sr: r.sr, asat: r.asat, asst: r.asst })),
   };
 }
 
@@ -116,7 +190,7 @@ export interface SummarizeOptions {
   matches?: ModelMatches;
   /** The model whose cross-task cells make Tables 2–4 (default: the one standing for SFT+GRPO). */
   crossModel?: string;
-  /** Timeouts for episodes that lack the field (default: none; the paper's are in setup.csv). */
+  /** Timeouts for episodes that lack the field (default: none; loadStudy passes the paper's). */
   timeouts?: Record<string, number>;
   title?: string;
   profile?: Profile | null;
@@ -125,105 +199,41 @@ export interface SummarizeOptions {
   notes?: string[];
 }
 
-/** Strip a trailing `@<trained_on>` from a model name (one model trained on several tasks). */
-export function modelFamily(model: string, trainedOn: string | null | undefined): string {
-  return trainedOn && model.endsWith(`@${trainedOn}`) ? model.slice(0, -trainedOn.length - 1) : model;
-}
-
-interface Row {
-  cell: string;
-  unit: string;
-  success: number;
-  asat_steps: number;
-  success_steps: number;
-  timeout: number;
-}
-
-/**
- * Group rows by cell and by (cell, run) with danfojs; return per-cell value arrays (for the bootstrap)
- * and per-unit sums (for per-run metrics).
- */
-function groupCells(rows: Row[], unitRun: Map<string, { cell: string; run: string }>) {
-  const d = dfd();
-  const df: DataFrame = new d.DataFrame(rows);
-  const units = df.groupby(["unit"]).agg({ success: ["sum", "count"], asat_steps: "sum", success_steps: "sum" });
-  const cols = units.columns;
-  const at = (name: string) => cols.indexOf(name);
-  const byCell = new Map<string, Unit[]>();
-  for (const r of units.values as unknown[][]) {
-    const key = String(r[at("unit")]);
-    const { cell, run } = unitRun.get(key)!;
-    const u: Unit = { run, n: Number(r[at("success_count")]), k: Number(r[at("success_sum")]), asatSum: Number(r[at("asat_steps_sum")]), successSum: Number(r[at("success_steps_sum")]) };
-    if (!byCell.has(cell)) byCell.set(cell, []);
-    byCell.get(cell)!.push(u);
-  }
-  const groups = df.groupby(["cell"]).groups as Record<string, Record<string, unknown[]>>;
-  const values = new Map<string, { success: number[]; asat: number[]; timeouts: number[] }>();
-  for (const [cell, g] of Object.entries(groups)) {
-    values.set(cell, { success: g.success.map(Number), asat: g.asat_steps.map(Number), timeouts: g.timeout.map(Number) });
-  }
-  return { byCell, values };
-}
-
-function statsFor(cell: string, byCell: Map<string, Unit[]>, values: Map<string, { success: number[]; asat: number[]; timeouts: number[] }>): CellStats {
-  const v = values.get(cell)!;
-  const ts = new Set(v.timeouts);
-  const timeout = ts.size === 1 ? v.timeouts[0] : null;
-  const units = byCell.get(cell)!.sort((a, b) => a.run.localeCompare(b.run));
-  return units.length === 1 ? cellFromEpisodes(v.success, v.asat, timeout) : cellFromRuns(units, timeout);
-}
-
 /** Episodes → ResultSet (Table 1 and the cross-task cells). */
 export function summarizeEpisodes(episodes: EpisodeLike[], opts: SummarizeOptions = {}): ResultSet {
   if (episodes.length === 0) throw new UserError("no episodes found");
   const matches = opts.matches ?? {};
-  const norm = episodes.map((e) => {
-    const timeout = e.timeout ?? opts.timeouts?.[e.task];
-    if (timeout === undefined || timeout === null) throw new UserError(`episode of ${e.model} on ${e.task} (run ${e.run}) has no timeout, and the task has no known one`);
-    const trained = e.trained_on ?? null;
-    return { ...e, model: modelFamily(e.model, trained), trained_on: trained, timeout };
-  });
-  const evaluated = new Set(norm.map((e) => e.task));
-  const tasks = orderTasks(evaluated);
+  const norm = normalise(episodes, opts.timeouts ?? {});
+  const rows = assignCells(norm);
+  const { records } = runMetricsFrame(rows);
 
-  const rows: Row[] = [];
-  const unitRun = new Map<string, { cell: string; run: string }>();
-  const t1Cells = new Map<string, { task: string; model: string }>();
-  const crossCells = new Map<string, { model: string; trained_on: string; evaluated_on: string }>();
-  const push = (cell: string, e: (typeof norm)[number]) => {
-    const unit = JSON.stringify([cell, e.run]);
-    unitRun.set(unit, { cell, run: e.run });
-    rows.push({ cell, unit, success: e.success ? 1 : 0, asat_steps: asatSteps(e), success_steps: e.success ? e.steps : 0, timeout: e.timeout });
+  const runsOf = new Map<string, RunMetrics[]>();
+  for (const r of records) runsOf.set(cellKey(r), [...(runsOf.get(cellKey(r)) ?? []), r]);
+  const episodesOf = new Map<string, CellEpisode[]>();
+  for (const e of rows) episodesOf.set(cellKey(e), [...(episodesOf.get(cellKey(e)) ?? []), e]);
+  const stats = (table: CellEpisode["table"], model: string, trained_on: string, task: string): CellStats | null => {
+    const key = cellKey({ table, model, trained_on, task });
+    const runs = runsOf.get(key);
+    return runs ? cellStats([...runs].sort((a, b) => a.run.localeCompare(b.run)), episodesOf.get(key)!) : null;
   };
-  for (const e of norm) {
-    if (e.trained_on === null || e.trained_on === e.task || !evaluated.has(e.trained_on)) {
-      const cell = JSON.stringify(["t1", e.task, e.model]);
-      t1Cells.set(cell, { task: e.task, model: e.model });
-      push(cell, e);
-    }
-    if (e.trained_on !== null) {
-      const cell = JSON.stringify(["x", e.model, e.trained_on, e.task]);
-      crossCells.set(cell, { model: e.model, trained_on: e.trained_on, evaluated_on: e.task });
-      push(cell, e);
-    }
-  }
-  const { byCell, values } = groupCells(rows, unitRun);
 
-  const models = orderModels([...t1Cells.values()].map((c) => c.model), matches);
+  const tasks = orderTasks(norm.map((e) => e.task));
+  const models = orderModels(records.filter((r) => r.table === "table1").map((r) => r.model), matches);
   const table1: Table1Row[] = [];
   for (const task of tasks) {
     for (const model of models) {
-      const cell = JSON.stringify(["t1", task, model]);
-      if (t1Cells.has(cell)) table1.push({ task, model, ...statsFor(cell, byCell, values) });
+      const c = stats("table1", model, "", task);
+      if (c) table1.push({ task, model, ...c });
     }
   }
-  const crossModels = orderModels([...crossCells.values()].map((c) => c.model), matches);
+  const crossRecords = records.filter((r) => r.table === "cross_task");
+  const crossModels = orderModels(crossRecords.map((r) => r.model), matches);
   const cross: CrossRow[] = [];
   for (const model of crossModels) {
-    for (const trained of orderTasks([...crossCells.values()].map((c) => c.trained_on))) {
+    for (const trained of orderTasks(crossRecords.map((r) => r.trained_on))) {
       for (const task of tasks) {
-        const cell = JSON.stringify(["x", model, trained, task]);
-        if (crossCells.has(cell)) cross.push({ model, trained_on: trained, evaluated_on: task, ...statsFor(cell, byCell, values) });
+        const c = stats("cross_task", model, trained, task);
+        if (c) cross.push({ model, trained_on: trained, evaluated_on: task, ...c });
       }
     }
   }
@@ -242,15 +252,13 @@ export function summarizeEpisodes(episodes: EpisodeLike[], opts: SummarizeOption
     }
   }
   const mine = cross.filter((r) => r.model === crossModel);
-  const runs = [...new Set(norm.map((e) => e.run))].sort();
-  const multi = [...table1, ...cross].some((c) => c.runs > 1);
-  if (multi) notes.push("Cells with several runs (training seeds) show the mean of per-run metrics with a 95% t interval across runs.");
+  if ([...table1, ...cross].some((c) => c.runs > 1)) notes.push("Cells with several runs (training seeds) show the mean of per-run metrics with a 95% t interval across runs.");
   return {
     kind: "run",
     title: opts.title ?? "Our run",
     profile: opts.profile ?? null,
     source: opts.source ?? "",
-    runs,
+    runs: [...new Set(norm.map((e) => e.run))].sort(),
     episodes: norm.length,
     tasks,
     models,
@@ -260,6 +268,7 @@ export function summarizeEpisodes(episodes: EpisodeLike[], opts: SummarizeOption
     crossModel,
     crossTrained: orderTasks(mine.map((r) => r.trained_on)),
     crossEvaluated: orderTasks(mine.map((r) => r.evaluated_on)),
+    runMetrics: records,
     notes,
     command: opts.command,
   };

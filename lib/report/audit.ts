@@ -12,7 +12,7 @@
  * 5. across tables: the paper's SFT+GRPO row of Table 1 equals the diagonal of Tables 2–4.
  * A failing cell gets the nearest readings that would make it consistent (change one number).
  */
-import { DASH, fixed, roundTo } from "./format";
+import { DASH, fixed, roundTo } from "./numbers";
 import type { Grid, GridCell } from "./grid";
 import { cellText } from "./grid";
 import { taskTitle } from "./paper";

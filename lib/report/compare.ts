@@ -7,7 +7,7 @@
  * has a Wilson interval of [0.11, 0.60], so most differences of 0.1–0.3 are. ASAT/ASST: the paper gives
  * no spread, so we say whether the paper's value lies inside our 95% interval.
  */
-import { DASH, formatCell, formatInterval, formatSigned } from "./format";
+import { DASH, formatCell, formatInterval, formatSigned } from "./numbers";
 import type { Grid, GridCell } from "./grid";
 import { cellText } from "./grid";
 import { ModelMatches, paperModelFor } from "./models";

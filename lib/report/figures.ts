@@ -10,7 +10,7 @@
 import type { VegaLiteSpec } from "../viz/render";
 import type { ComparisonRow } from "./compare";
 import type { CurvePoint } from "./curves";
-import { DISPLAY, formatCell } from "./format";
+import { DISPLAY, formatCell } from "./numbers";
 import { taskTitle } from "./paper";
 import type { ResultSet } from "./types";
 

@@ -12,7 +12,7 @@
  * printed (two cells that read the same tie), every tied best is bold, "—" is never bold, and a column
  * where every printed value is the same has no bold (nothing stands out).
  */
-import { DASH, DISPLAY, formatCell, formatInterval, NumberStyle } from "./format";
+import { DASH, DISPLAY, formatCell, formatInterval, NumberStyle } from "./numbers";
 import { taskTitle } from "./paper";
 import { BETTER, CellStats, Metric, METRIC_LABEL, ResultSet } from "./types";
 

@@ -7,14 +7,14 @@
  *   await writeReport(results, "paper-figures/cpu", { paper: loadPaperResults(), curves });
  */
 export * from "./types";
-export * from "./format";
+export * from "./numbers";
 export * from "./csv";
 export * from "./paper";
 export * from "./models";
 export * from "./load";
 export * from "./aggregate";
 export * from "./grid";
-export * from "./formats";
+export * from "./markup";
 export * from "./compare";
 export * from "./audit";
 export * from "./curves";

@@ -7,47 +7,34 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { REPO_ROOT } from "../util/profile";
 import { UserError } from "../util/errors";
-import { parseCsvRecords } from "./csv";
-import { parsePrinted, Printed } from "./format";
+import { CROSS_COLUMNS, parseCsvRecords, TABLE1_COLUMNS } from "./csv";
+import { parsePrinted, Printed } from "./numbers";
 import { wilsonInterval } from "../eval/metrics";
+import { isTaskId, PAPER_TASKS, resolveTask, SYNC_STEMS } from "../kitchen/tasks";
 import type { CellStats, CrossRow, ResultSet, Table1Row } from "./types";
 
 export const PAPER_DIR = path.join(REPO_ROOT, "data", "paper");
 
-/** The paper's four tasks, in its order. */
-export const PAPER_TASK_ORDER = ["cheese_sandwich", "burger", "cheese_burger", "double_cheese_burger"] as const;
-
-const PAPER_TASK_TITLES: Record<string, string> = {
-  cheese_sandwich: "Cheese Sandwich",
-  burger: "Burger",
-  cheese_burger: "Cheese Burger",
-  double_cheese_burger: "Double Cheese Burger",
-};
-
-/** A task's display name: the paper's ("Cheese Burger"), else the Robotouille stem in words. */
+/** A task's display name: the kitchen's ("Cheese Burger", "Lettuce Sandwich"); an unknown id as is. */
 export function taskTitle(task: string): string {
-  if (PAPER_TASK_TITLES[task]) return PAPER_TASK_TITLES[task];
-  const stem = task.replace(/^synchronous\//, "").replace(/^\d+_/, "");
-  return stem
-    .split("_")
-    .filter(Boolean)
-    .map((w) => w[0].toUpperCase() + w.slice(1))
-    .join(" ");
+  return isTaskId(task) ? resolveTask(task).title : task;
 }
 
-/** Tasks in table order: the paper's four first (its order), then the others by name. */
+/** One id per task: `3_burger` and `synchronous/3_burger` are `burger` (the kitchen's canonical id). */
+export function canonicalTask(task: string): string {
+  return isTaskId(task) ? resolveTask(task).id : task;
+}
+
+/** Tasks in table order: the paper's four in its order, then Robotouille's other tasks in theirs, then unknown ids by name. */
 export function orderTasks(tasks: Iterable<string>): string[] {
-  const set = new Set(tasks);
-  const paper = PAPER_TASK_ORDER.filter((t) => set.has(t));
-  const rest = [...set].filter((t) => !(PAPER_TASK_ORDER as readonly string[]).includes(t)).sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
-  return [...paper, ...rest];
+  const known: string[] = [...PAPER_TASKS, ...SYNC_STEMS.map((s) => resolveTask(s).id).filter((id) => !(PAPER_TASKS as readonly string[]).includes(id))];
+  const rank = (t: string) => (known.includes(t) ? known.indexOf(t) : known.length);
+  return [...new Set(tasks)].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b, "en", { numeric: true }));
 }
 
 /** The title every published table carries. */
 export const PUBLISHED_TITLE = "Published (arXiv 2509.20616)";
 
-export const TABLE1_COLUMNS = ["task", "model", "sr", "asat", "asst"] as const;
-export const CROSS_COLUMNS = ["trained_on", "evaluated_on", "sr", "asat", "asst"] as const;
 
 /** The paper's training/evaluation setup (setup.csv) as key → value. */
 export interface PaperSetup {
@@ -145,6 +132,7 @@ export function loadPaperResults(dir: string = PAPER_DIR): ResultSet {
     crossModel: PAPER_CROSS_MODEL,
     crossTrained: uniq(cross.map((r) => r.trained_on)),
     crossEvaluated: uniq(cross.map((r) => r.evaluated_on)),
+    runMetrics: [],
     notes: [],
   };
 }

@@ -49,6 +49,23 @@ export interface CrossRow extends CellStats {
   evaluated_on: string;
 }
 
+/** One run's metrics in one cell (aggregate.ts: the danfojs group-by). */
+export interface RunMetrics {
+  table: "table1" | "cross_task";
+  model: string;
+  /** "" for Table 1 cells. */
+  trained_on: string;
+  task: string;
+  run: string;
+  n: number;
+  successes: number;
+  sr: number;
+  asat: number;
+  asst: number | null;
+  /** null if the run's episodes mix timeouts. */
+  timeout: number | null;
+}
+
 export interface ResultSet {
   /** `published`: the paper's numbers; `run`: computed from episodes. */
   kind: "published" | "run";
@@ -77,6 +94,8 @@ export interface ResultSet {
   crossTrained: string[];
   /** Evaluated tasks of `crossModel`, in task order (columns of Tables 2–4). */
   crossEvaluated: string[];
+  /** Per (cell, run) metrics behind the cells (empty for published). */
+  runMetrics: RunMetrics[];
   /** How the set was assembled: skipped files, duplicates, the choice of cross model… */
   notes: string[];
   /** The command that produced it, when known (printed under the tables). */

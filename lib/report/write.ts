@@ -7,6 +7,7 @@
  * | `table1.csv`, `cross_task.csv` | the contract CSVs, shape of data/paper/*.csv |
  * | `cross_task.<model>.csv` | other models with a trained_on, same shape |
  * | `cells.csv` | every cell with n, runs, successes and 95% intervals |
+ * | `runs.csv` | every (cell, run): n, successes, SR, ASAT, ASST per training seed |
  * | `table1.*`, `table2.*`, `table3.*`, `table4.*` | Tables 1–4 in the paper's layout (.md/.tex/.html) |
  * | `table1_intervals.*` | Table 1 with intervals and n |
  * | `comparison.csv`, `comparison_table1.*`, `comparison_cross_task.*` | ours beside the paper's, with ΔSR intervals |
@@ -19,10 +20,10 @@ import { writeFileAtomic } from "../util/files";
 import { saveFigure, VegaLiteSpec } from "../viz/render";
 import { auditFindings, auditGrid, AuditResult, auditTables } from "./audit";
 import { ComparisonRow, compareWithPaper, comparisonCsvRows, comparisonGrid, summarizeComparison } from "./compare";
-import { toCsv } from "./csv";
+import { crossTaskCsv, detailCsv, runsCsv, table1Csv, toCsv } from "./csv";
 import type { CurvePoint } from "./curves";
 import { asstFigure, crossTaskHeatmap, learningCurvesFigure, srComparisonFigure, srFigure } from "./figures";
-import { crossTaskCsv, detailCsv, gridToHtml, gridToLatex, gridToMarkdown, htmlEscape, htmlPage, table1Csv } from "./formats";
+import { gridToHtml, gridToLatex, gridToMarkdown, htmlEscape, htmlPage } from "./markup";
 import { crossGrid, Grid, table1Grid, table1IntervalGrid } from "./grid";
 import type { ModelMatches } from "./models";
 import type { ResultSet } from "./types";
@@ -78,7 +79,10 @@ export async function writeReport(rs: ResultSet, dir: string, opts: ReportOption
   put("table1.csv", table1Csv(rs));
   if (rs.crossModel) put("cross_task.csv", crossTaskCsv(rs));
   for (const m of rs.crossModels.filter((x) => x !== rs.crossModel)) put(`cross_task.${slug(m)}.csv`, crossTaskCsv(rs, m));
-  if (rs.kind === "run") put("cells.csv", detailCsv(rs));
+  if (rs.kind === "run") {
+    put("cells.csv", detailCsv(rs));
+    put("runs.csv", runsCsv(rs));
+  }
 
   const grids = paperGrids(rs);
   if (rs.kind === "run") grids.push(table1IntervalGrid(rs));

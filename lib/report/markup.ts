@@ -1,57 +1,8 @@
 /**
- * One grid → Markdown, LaTeX (booktabs, ready to paste), HTML; and the contract CSVs
- * (`table1.csv`: task,model,sr,asat,asst; `cross_task.csv`: trained_on,evaluated_on,sr,asat,asst — the
- * shape of data/paper/*.csv, asst empty when nothing succeeded).
+ * One grid → Markdown, LaTeX (booktabs, ready to paste) and HTML, so the three always agree cell for
+ * cell. (The contract CSVs are written from the cells, not from a grid: csv.ts.)
  */
-import { toCsv } from "./csv";
-import { CSV, formatCell } from "./format";
 import type { Grid } from "./grid";
-import { CROSS_COLUMNS, TABLE1_COLUMNS } from "./paper";
-import type { CellStats, CrossRow, ResultSet } from "./types";
-
-// ---------------------------------------------------------------- CSV (contract)
-
-function csvCells(c: CellStats): string[] {
-  return [formatCell(c.sr, c.decimals?.sr, CSV, ""), formatCell(c.asat, c.decimals?.asat, CSV, ""), formatCell(c.asst, c.decimals?.asst, CSV, "")];
-}
-
-/** `table1.csv`: one row per task and model, Table 1's order. Published cells keep their printed decimals. */
-export function table1Csv(rs: ResultSet): string {
-  return toCsv([[...TABLE1_COLUMNS], ...rs.table1.map((r) => [r.task, r.model, ...csvCells(r)])]);
-}
-
-/** `cross_task.csv` for one model (default: the set's cross model), trained-on-major order. */
-export function crossTaskCsv(rs: ResultSet, model: string | null = rs.crossModel): string {
-  const rows: CrossRow[] = rs.cross.filter((r) => r.model === model);
-  return toCsv([[...CROSS_COLUMNS], ...rows.map((r) => [r.trained_on, r.evaluated_on, ...csvCells(r)])]);
-}
-
-/** Every Table 1 and cross-task cell with n, runs and intervals (not a contract; for analysis). */
-export function detailCsv(rs: ResultSet): string {
-  const head = ["table", "model", "trained_on", "task", "n", "runs", "successes", "sr", "sr_lo", "sr_hi", "asat", "asat_lo", "asat_hi", "asst", "asst_lo", "asst_hi", "interval", "timeout"];
-  const num = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? "" : formatCell(x, undefined, CSV, ""));
-  const line = (table: string, model: string, trained: string, task: string, c: CellStats) => [
-    table,
-    model,
-    trained,
-    task,
-    String(c.n),
-    String(c.runs),
-    String(c.successes),
-    num(c.sr),
-    num(c.sr_ci?.[0]),
-    num(c.sr_ci?.[1]),
-    num(c.asat),
-    num(c.asat_ci?.[0]),
-    num(c.asat_ci?.[1]),
-    num(c.asst),
-    num(c.asst_ci?.[0]),
-    num(c.asst_ci?.[1]),
-    c.interval,
-    c.timeout === null ? "" : String(c.timeout),
-  ];
-  return toCsv([head, ...rs.table1.map((r) => line("table1", r.model, "", r.task, r)), ...rs.cross.map((r) => line("cross_task", r.model, r.trained_on, r.evaluated_on, r))]);
-}
 
 // ---------------------------------------------------------------- Markdown
 
