@@ -11,6 +11,7 @@ const ROOT = path.resolve(__dirname, "..");
 const IMPORT = /(?:from\s+|require\(\s*|import\(\s*)["'](\.{1,2}\/[^"']*)["']/g;
 
 function tsFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = path.join(dir, e.name);
     return e.isDirectory() ? tsFiles(p) : e.name.endsWith(".ts") ? [p] : [];

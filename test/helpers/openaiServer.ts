@@ -132,10 +132,14 @@ export async function startOpenAIServer(opts: OpenAIServerOptions): Promise<Open
   const wait = (ms: number, res: http.ServerResponse) =>
     new Promise<boolean>((resolve) => {
       if (!ms) return resolve(true);
+      // Under load the client may already have given up before we get here: then no "close" event
+      // is coming, and an hour-long timer would keep the test process alive.
+      if (res.destroyed || res.socket?.destroyed) return resolve(false);
       const timer = setTimeout(() => {
         timers.delete(timer);
         resolve(true);
       }, ms);
+      timer.unref();
       timers.add(timer);
       res.on("close", () => {
         clearTimeout(timer);
