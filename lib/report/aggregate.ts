@@ -25,7 +25,7 @@ import { UserError } from "../util/errors";
 import type { Profile } from "../util/profile";
 import type { EpisodeLike } from "./load";
 import { ModelMatches, orderModels, paperModelFor } from "./models";
-import { canonicalTask, orderTasks, PAPER_CROSS_MODEL } from "./paper";
+import { canonicalTask, orderTasks, PAPER_CROSS_MODEL, taskTimeout } from "./paper";
 import type { CellStats, CrossRow, Interval, ResultSet, RunMetrics, Table1Row } from "./types";
 
 let danfo: typeof import("danfojs") | null = null;
@@ -95,7 +95,7 @@ export function modelFamily(model: string, trainedOn: string | null | undefined)
 function normalise(episodes: EpisodeLike[], timeouts: Record<string, number>): NormalEpisode[] {
   return episodes.map((e) => {
     const task = canonicalTask(e.task);
-    const timeout = e.timeout ?? timeouts[task];
+    const timeout = e.timeout ?? timeouts[task] ?? taskTimeout(task);
     if (timeout === undefined || timeout === null) throw new UserError(`episode of ${e.model} on ${e.task} (run ${e.run}) has no timeout, and the task has no known one`);
     const trained = e.trained_on === undefined || e.trained_on === null ? null : canonicalTask(e.trained_on);
     return { run: e.run, model: modelFamily(e.model, e.trained_on), trained_on: trained, task, success: e.success, steps: e.steps, timeout };
@@ -190,7 +190,7 @@ export interface SummarizeOptions {
   matches?: ModelMatches;
   /** The model whose cross-task cells make Tables 2–4 (default: the one standing for SFT+GRPO). */
   crossModel?: string;
-  /** Timeouts for episodes that lack the field (default: none; loadStudy passes the paper's). */
+  /** Timeouts for episodes that lack the field (default: the kitchen's, i.e. the paper's for its four tasks). */
   timeouts?: Record<string, number>;
   title?: string;
   profile?: Profile | null;

@@ -45,7 +45,7 @@ export function srFigure(rs: ResultSet): VegaLiteSpec {
         {
           mark: { type: "bar" },
           encoding: {
-            x: { field: "model", type: "nominal", sort: rs.models, axis: { labelAngle: -40, title: null, labelLimit: 180 } },
+            x: { field: "model", type: "nominal", sort: rs.models, axis: { labelAngle: -40, title: null, labelLimit: 0 } },
             y: { field: "sr", type: "quantitative", scale: { domain: [0, 1] }, title: "SR" },
             color: { field: "model", type: "nominal", sort: rs.models, legend: null },
             tooltip: [{ field: "model" }, { field: "sr" }, { field: "lo" }, { field: "hi" }, { field: "n" }],
@@ -77,7 +77,7 @@ export function asstFigure(rs: ResultSet): VegaLiteSpec {
         {
           mark: { type: "bar" },
           encoding: {
-            x: { field: "model", type: "nominal", sort: rs.models, scale: { domain: rs.models }, axis: { labelAngle: -40, title: null, labelLimit: 180 } },
+            x: { field: "model", type: "nominal", sort: rs.models, scale: { domain: rs.models }, axis: { labelAngle: -40, title: null, labelLimit: 0 } },
             y: { field: "asst", type: "quantitative", title: "ASST (steps)", scale: { zero: true } },
             color: { field: "model", type: "nominal", sort: rs.models, legend: null },
           },
@@ -104,7 +104,7 @@ export function srComparisonFigure(rows: ComparisonRow[], ours: ResultSet, paper
   const tasks = paper.tasks.filter((t) => paired.some((r) => r.task === t)).map(taskTitle);
   return {
     $schema: SCHEMA,
-    title: { text: "Success rate: ours beside the paper's", subtitle: `${ours.title} vs ${paper.title} — 95% intervals; overlapping whiskers are within noise`, anchor: "start" },
+    title: { text: "Success rate: ours beside the paper's", subtitle: `${ours.title} vs the paper — 95% intervals`, anchor: "start" },
     data: { values },
     facet: { column: { field: "task", type: "nominal", sort: tasks, title: null } },
     spec: {
@@ -114,7 +114,7 @@ export function srComparisonFigure(rows: ComparisonRow[], ours: ResultSet, paper
         {
           mark: { type: "bar" },
           encoding: {
-            x: { field: "row", type: "nominal", sort: rowsOrder, axis: { labelAngle: -40, title: null, labelLimit: 200 } },
+            x: { field: "row", type: "nominal", sort: rowsOrder, axis: { labelAngle: -40, title: null, labelLimit: 0 } },
             xOffset: { field: "side", type: "nominal", sort: ["paper", "ours"] },
             y: { field: "sr", type: "quantitative", scale: { domain: [0, 1] }, title: "SR" },
             color: { field: "side", type: "nominal", sort: ["paper", "ours"], scale: { range: ["#9e9e9e", "#1f77b4"] }, title: null },
@@ -148,8 +148,8 @@ function heatmapPanel(rs: ResultSet, metric: "sr" | "asat" | "asst") {
     width: 60 * rs.crossEvaluated.length,
     height: 44 * rs.crossTrained.length,
     encoding: {
-      x: { field: "evaluated", type: "nominal", sort: titles.filter((t) => values.some((v) => v.evaluated === t)), title: "Evaluated on", axis: { labelAngle: -30, labelLimit: 160 } },
-      y: { field: "trained", type: "nominal", sort: titles.filter((t) => values.some((v) => v.trained === t)), title: "Trained on", axis: { labelLimit: 160 } },
+      x: { field: "evaluated", type: "nominal", sort: titles.filter((t) => values.some((v) => v.evaluated === t)), title: "Evaluated on", axis: { labelAngle: -30, labelLimit: 0 } },
+      y: { field: "trained", type: "nominal", sort: titles.filter((t) => values.some((v) => v.trained === t)), title: "Trained on", axis: { labelLimit: 0 } },
     },
     layer: [
       { mark: { type: "rect", stroke: "white" }, encoding: { color: { field: "value", type: "quantitative", scale: { domain: [0, 1], scheme: "blues" }, title: metric.toUpperCase() } } },

@@ -21,3 +21,4 @@ export * from "./curves";
 export * from "./figures";
 export * from "./write";
 export * from "./study";
+export * from "./roundtrip";

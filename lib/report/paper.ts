@@ -20,6 +20,11 @@ export function taskTitle(task: string): string {
   return isTaskId(task) ? resolveTask(task).title : task;
 }
 
+/** A task's evaluation timeout (attempt turns): the paper's 15/15/23/35, else Robotouille's rule; null if unknown. */
+export function taskTimeout(task: string): number | null {
+  return isTaskId(task) ? resolveTask(task).timeout : null;
+}
+
 /** One id per task: `3_burger` and `synchronous/3_burger` are `burger` (the kitchen's canonical id). */
 export function canonicalTask(task: string): string {
   return isTaskId(task) ? resolveTask(task).id : task;
