@@ -7,10 +7,9 @@
  *   success). The task name is printed on the block's first row.
  * - **Tables 2, 3, 4** (SR, ASAT, ASST): rows = the task trained on, columns = the task evaluated on.
  *
- * **Bold** marks the best value of a column, as the paper does: the highest SR and the lowest ASAT and
- * ASST, per task block in Table 1 and per evaluated-on column in Tables 2–4. Values are compared as
- * printed (two cells that read the same tie), every tied best is bold, "—" is never bold, and a column
- * where every printed value is the same has no bold (nothing stands out).
+ * **Bold** marks the best value of a column: the highest SR and the lowest ASAT and ASST, per task block
+ * in Table 1 and per evaluated-on column in Tables 2–4 (`bestMask`). data/paper/*.csv does not record
+ * which cells the paper sets in bold, so one stated rule is applied to the published set and ours alike.
  */
 import { DASH, DISPLAY, formatCell, formatInterval, NumberStyle } from "./numbers";
 import { taskTitle } from "./paper";
@@ -45,16 +44,18 @@ export function cellText(c: CellStats | undefined, m: Metric, style: NumberStyle
 }
 
 /**
- * Which of `texts` are the best: numbers compared as printed; ties all bold; no bold when every printed
- * number is the same (or fewer than two numbers).
+ * Which of `texts` are the best: numbers compared as printed (two cells that read the same tie, and
+ * every tied best is bold); "—" (no success) is worse than any number and never bold; "" (no cell) takes
+ * no part. Nothing is bold when every cell ties (nothing stands out).
  */
 export function bestMask(texts: string[], better: "max" | "min"): boolean[] {
   const nums = texts.map((t) => (t === "" || t === DASH ? null : Number(t)));
   const present = nums.filter((x): x is number => x !== null && Number.isFinite(x));
-  if (present.length < 2) return texts.map(() => false);
+  const none = texts.map(() => false);
+  if (!present.length) return none;
   const best = better === "max" ? Math.max(...present) : Math.min(...present);
-  if (present.every((x) => x === best)) return texts.map(() => false);
-  return nums.map((x) => x !== null && x === best);
+  const mask = nums.map((x) => x === best);
+  return mask.filter(Boolean).length === texts.filter((t) => t !== "").length ? none : mask;
 }
 
 function sourceLine(rs: ResultSet): string {
