@@ -1,14 +1,27 @@
 /**
  * Learning curves from training-metrics JSONL (lib/learn's `metrics.jsonl`, one record per optimisation
- * step: `{algo, step, split, loss, reward, p_expert, success, …}`; the Python trainer's logs have the same
- * `step` + numbers shape). Each file is one series, named by its directory relative to the results root.
- * Long series are averaged into at most `maxPoints` bins so the figure stays small and readable.
+ * step: `{algo, step, split, loss, reward, acc, p_expert, kl, …}`; the Python trainer writes the same
+ * `{step, …numbers}` shape). Each file is one series, named by its directory relative to the results
+ * root. The panels are the usual metrics that are present; a log with none of them (another trainer's
+ * names) gets a panel per numeric field instead. Long series are averaged into at most `maxPoints` bins
+ * so the figure stays small and readable. Records with `split` other than "train" (lib/learn's
+ * per-epoch held-out evaluations) are left out: they are sparse and on another scale.
  */
 import * as path from "node:path";
 import { readJsonl } from "../util/files";
 
 /** Metrics drawn, in panel order, when present. */
-export const CURVE_METRICS = ["loss", "reward", "p_expert", "success"] as const;
+export const CURVE_METRICS = ["loss", "reward", "acc", "p_expert", "success", "kl"] as const;
+
+/** Numeric fields that are bookkeeping, not a metric to draw. */
+const NOT_METRICS = new Set(["step", "epoch", "samples", "episodes", "seed", "time", "wall_ms", "learning_rate", "lr", "grad_norm"]);
+
+/** The metrics to draw for a set of records: the usual ones present, else every other numeric field. */
+export function curveMetrics(recs: Record<string, unknown>[]): string[] {
+  const numeric = new Set(recs.flatMap((r) => Object.keys(r).filter((k) => typeof r[k] === "number" && Number.isFinite(r[k] as number) && !NOT_METRICS.has(k))));
+  const usual = CURVE_METRICS.filter((m) => numeric.has(m));
+  return usual.length ? usual : [...numeric].sort();
+}
 
 export interface CurvePoint {
   series: string;
@@ -38,7 +51,7 @@ export function loadCurves(files: string[], root: string, maxPoints = 200): Curv
     const series = path.relative(root, path.dirname(file)) || path.basename(file, ".jsonl");
     const recs = readJsonl<Record<string, unknown>>(file).filter((r) => typeof r.step === "number" && (r.split === undefined || r.split === "train"));
     const algo = String(recs.find((r) => typeof r.algo === "string")?.algo ?? "");
-    for (const metric of CURVE_METRICS) {
+    for (const metric of curveMetrics(recs)) {
       const pts = recs.filter((r) => typeof r[metric] === "number" && Number.isFinite(r[metric] as number)).map((r) => ({ step: r.step as number, value: r[metric] as number }));
       for (const p of downsample(pts, maxPoints)) out.push({ series, algo, metric, ...p });
     }

@@ -1,7 +1,7 @@
 /**
  * Find the episodes under a results directory. Every `*.jsonl` file below it is sorted by shape from its
  * first record: episode records (DESIGN.md's contract: run, model, task, success, steps, …), training
- * metrics (`step` plus a number such as loss or reward: `metrics.jsonl` of lib/learn, the trainer's
+ * metrics (`step` plus other numbers such as loss or reward: `metrics.jsonl` of lib/learn, the trainer's
  * logs) kept for learning curves, and anything else (expert trajectories, single-turn datasets, traces)
  * skipped with a reason. Only the first line is read to decide, so large datasets cost nothing.
  */
@@ -23,7 +23,6 @@ export interface EpisodeLike {
 }
 
 const EPISODE_FIELDS = ["run", "model", "task", "success", "steps"] as const;
-const TRAINING_METRICS = ["loss", "reward", "acc", "p_expert", "success", "kl"];
 
 export type JsonlKind = "episodes" | "training" | "other";
 
@@ -33,7 +32,8 @@ export function classifyRecord(r: unknown): { kind: JsonlKind; reason: string } 
   const o = r as Record<string, unknown>;
   const missing = EPISODE_FIELDS.filter((f) => !(f in o));
   if (missing.length === 0 && typeof o.success === "boolean") return { kind: "episodes", reason: "episode records" };
-  if (typeof o.step === "number" && TRAINING_METRICS.some((m) => typeof o[m] === "number")) return { kind: "training", reason: "training metrics" };
+  // Training metrics: `{step, …numbers}` (lib/learn's metrics.jsonl, the Python trainer's log).
+  if (typeof o.step === "number" && Object.keys(o).some((k) => k !== "step" && typeof o[k] === "number")) return { kind: "training", reason: "training metrics" };
   if ("turns" in o) return { kind: "other", reason: "episode traces" };
   if ("prompt" in o && "completion" in o) return { kind: "other", reason: "single-turn dataset" };
   if (Array.isArray(o.steps) && "task" in o) return { kind: "other", reason: "expert trajectories" };

@@ -1,0 +1,89 @@
+/**
+ * The report's figures: every vega-lite spec renders (lib/viz) to a valid SVG and PNG, carries the title
+ * of the set it shows, and has the marks the data calls for; learning curves come from training JSONL.
+ */
+import test from "ava";
+import * as path from "node:path";
+import {
+  asstFigure,
+  compareWithPaper,
+  crossTaskHeatmap,
+  curveMetrics,
+  downsample,
+  learningCurvesFigure,
+  loadCurves,
+  loadPaperResults,
+  loadStudy,
+  srComparisonFigure,
+  srFigure,
+} from "../lib/report/index";
+import { render, VegaLiteSpec } from "../lib/viz/render";
+
+const FIXTURE = path.join(__dirname, "fixtures", "report", "study");
+const study = loadStudy(FIXTURE, { title: "Fixture run (not a result)" });
+const ours = study.results;
+const paper = loadPaperResults();
+
+/** Render and check the SVG and PNG are well formed; return the SVG text. */
+async function renders(t: any, spec: VegaLiteSpec): Promise<string> {
+  const { svg, png } = await render(spec);
+  t.regex(svg, /^<svg [^>]*width="\d+" height="\d+"/);
+  t.true(svg.trimEnd().endsWith("</svg>"));
+  t.notRegex(svg, /NaN|undefined|Infinity/, "no broken coordinates or labels");
+  const b = Buffer.from(png);
+  t.deepEqual([...b.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], "PNG signature");
+  t.is(b.toString("latin1", 12, 16), "IHDR");
+  t.true(b.readUInt32BE(16) > 100 && b.readUInt32BE(20) > 100, "PNG has a real size");
+  return svg;
+}
+
+/** The number of marks of a kind (vega's SVG tags each mark group with its role). */
+const count = (svg: string, re: RegExp) => (svg.match(re) ?? []).length;
+
+test("SR per task and model: one bar per Table 1 cell, with whiskers, titled with the set", async (t) => {
+  const svg = await renders(t, srFigure(ours));
+  t.true(svg.includes("Fixture run (not a result)"));
+  t.true(svg.includes("Cheese Sandwich") && svg.includes("Burger"));
+  t.is(count(svg, /<path aria-label="model: [^"]*; sr:/g), ours.table1.length);
+});
+
+test("ASST per task: no bar where nothing succeeded", async (t) => {
+  const svg = await renders(t, asstFigure(ours));
+  t.is(count(svg, /<path aria-label="model: [^"]*; ASST \(steps\): /g), ours.table1.filter((r) => r.asst !== null).length);
+  t.true(ours.table1.some((r) => r.asst === null), "the fixture has a — cell to leave out");
+});
+
+test("the cross-task SR heatmap: the paper's and ours side by side on one [0, 1] scale", async (t) => {
+  const spec = crossTaskHeatmap([paper, ours]) as any;
+  t.is(spec.hconcat.length, 2);
+  for (const p of spec.hconcat) t.deepEqual(p.layer[0].encoding.color.scale.domain, [0, 1]);
+  const svg = await renders(t, spec);
+  t.true(svg.includes("Published (arXiv 2509.20616)") && svg.includes("Fixture run (not a result)"));
+  t.is(count(svg, /<path aria-label="Evaluated on: [^"]*; Trained on: [^"]*; SR: /g), 16 + ours.cross.filter((r) => r.model === ours.crossModel).length);
+});
+
+test("SR beside the paper: a bar for each side of every paired Table 1 cell", async (t) => {
+  const rows = compareWithPaper(ours, paper);
+  const paired = rows.filter((r) => r.table === "table1" && r.ours && r.paper).length;
+  t.true(paired > 0);
+  const svg = await renders(t, srComparisonFigure(rows, ours, paper));
+  t.is(count(svg, /<path aria-label="row: [^"]*; side: /g), 2 * paired);
+});
+
+test("learning curves from metrics.jsonl: train records only, one line per run directory", async (t) => {
+  const pts = study.curves;
+  t.deepEqual([...new Set(pts.map((p) => p.series))], ["learn/burger/sft-s0"]);
+  t.deepEqual([...new Set(pts.map((p) => p.metric))], ["loss", "acc", "p_expert"]);
+  t.deepEqual(pts.filter((p) => p.metric === "loss").map((p) => [p.step, p.value]), [[1, 2], [2, 1], [3, 2 / 3], [4, 0.5]]);
+  const svg = await renders(t, learningCurvesFigure(pts, ours.title));
+  t.true(svg.includes("learn/burger/sft-s0"));
+});
+
+test("curves from another trainer's field names, and binned means for long logs", (t) => {
+  t.deepEqual(curveMetrics([{ step: 1, epoch: 0, "rewards/format": 0.1, completion_length: 40, learning_rate: 1e-6 }]), ["completion_length", "rewards/format"]);
+  const long = Array.from({ length: 1000 }, (_, i) => ({ step: i + 1, value: i % 2 }));
+  const d = downsample(long, 100);
+  t.is(d.length, 100);
+  t.deepEqual(d[0], { step: 10, value: 0.5 });
+  t.deepEqual(loadCurves([], FIXTURE), []);
+});
