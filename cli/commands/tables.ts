@@ -58,13 +58,15 @@ export const tables: Command = {
     if (values.profile !== undefined && !(PROFILES as readonly string[]).includes(values.profile)) {
       throw new UserError(`--profile must be one of ${PROFILES.join(", ")}, got "${values.profile}"`);
     }
-    // Required here, not imported at the top: `stgrpo --help` must not pay for vega. (A dynamic
-    // import() would go through Node's ESM resolver, which needs file extensions.)
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const report: typeof import("../../lib/report/index") = require("../../lib/report/index");
-    const matches = report.parseMatches(values.match ?? []);
+    // Required here, not imported at the top, and in two steps: `stgrpo --help` pays for neither,
+    // and bad input is reported before vega (the renderer) loads. (A dynamic import() would go through
+    // Node's ESM resolver, which needs file extensions.)
+    /* eslint-disable @typescript-eslint/no-var-requires */
+    const { parseMatches }: typeof import("../../lib/report/models") = require("../../lib/report/models");
+    const { loadStudy }: typeof import("../../lib/report/study") = require("../../lib/report/study");
+    const matches = parseMatches(values.match ?? []);
     const command = `stgrpo tables --results ${values.results} --out ${values.out}`;
-    const study = report.loadStudy(values.results, {
+    const study = loadStudy(values.results, {
       profile: values.profile as Profile | undefined,
       title: values.title,
       matches,
@@ -72,6 +74,8 @@ export const tables: Command = {
       command,
     });
     for (const line of [...study.log, ...study.results.notes]) process.stderr.write(`stgrpo tables: ${line}\n`);
+    const report: typeof import("../../lib/report/index") = require("../../lib/report/index");
+    /* eslint-enable @typescript-eslint/no-var-requires */
     const written = await report.writeReport(study.results, values.out, {
       paper: report.loadPaperResults(),
       matches,
