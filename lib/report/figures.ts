@@ -17,59 +17,25 @@ import type { ResultSet } from "./types";
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 const CONFIG = { font: "DejaVu Sans", view: { stroke: "#ddd" }, axis: { labelFontSize: 10, titleFontSize: 11 }, header: { labelFontSize: 12 } };
 
-function whiskers(xField: string, xSort: string[], yLo: string, yHi: string, extra: Record<string, unknown> = {}) {
+function whiskers(xField: string, xSort: string[], yLo: string, yHi: string) {
   return {
     mark: { type: "rule", color: "#333" },
-    encoding: {
-      x: { field: xField, type: "nominal", sort: xSort },
-      y: { field: yLo, type: "quantitative" },
-      y2: { field: yHi },
-      ...extra,
-    },
+    encoding: { x: { field: xField, type: "nominal", sort: xSort }, y: { field: yLo, type: "quantitative" }, y2: { field: yHi } },
   };
 }
 
-/** SR per task (panels) and model (bars), with interval whiskers. */
-export function srFigure(rs: ResultSet): VegaLiteSpec {
-  const values = rs.table1.map((r) => ({ task: taskTitle(r.task), model: r.model, sr: r.sr, lo: r.sr_ci?.[0] ?? r.sr, hi: r.sr_ci?.[1] ?? r.sr, n: r.n }));
-  const tasks = rs.tasks.map(taskTitle);
-  return {
-    $schema: SCHEMA,
-    title: { text: "Success rate per task and model", subtitle: `${rs.title} — whiskers: 95% intervals`, anchor: "start" },
-    data: { values },
-    facet: { column: { field: "task", type: "nominal", sort: tasks, title: null } },
-    spec: {
-      width: Math.max(120, 22 * rs.models.length),
-      height: 200,
-      layer: [
-        {
-          mark: { type: "bar" },
-          encoding: {
-            x: { field: "model", type: "nominal", sort: rs.models, axis: { labelAngle: -40, title: null, labelLimit: 0 } },
-            y: { field: "sr", type: "quantitative", scale: { domain: [0, 1] }, title: "SR" },
-            color: { field: "model", type: "nominal", sort: rs.models, legend: null },
-            tooltip: [{ field: "model" }, { field: "sr" }, { field: "lo" }, { field: "hi" }, { field: "n" }],
-          },
-        },
-        whiskers("model", rs.models, "lo", "hi"),
-      ],
-    },
-    config: CONFIG,
-  } as unknown as VegaLiteSpec;
-}
-
-/** ASST per task and model with interval whiskers; models with no success have no bar. */
-export function asstFigure(rs: ResultSet): VegaLiteSpec {
+/** Bars of one metric per task (panels) and model, with 95% interval whiskers; no bar where it is null. */
+function perTaskBars(rs: ResultSet, metric: "sr" | "asst", title: string, subtitle: string, y: Record<string, unknown>, more: { layers?: unknown[]; resolve?: unknown } = {}): VegaLiteSpec {
+  const ci = metric === "sr" ? "sr_ci" : "asst_ci";
   const values = rs.table1
-    .filter((r) => r.asst !== null)
-    .map((r) => ({ task: taskTitle(r.task), model: r.model, asst: r.asst, lo: r.asst_ci?.[0] ?? r.asst, hi: r.asst_ci?.[1] ?? r.asst, timeout: r.timeout }));
-  const tasks = rs.tasks.map(taskTitle);
+    .filter((r) => r[metric] !== null)
+    .map((r) => ({ task: taskTitle(r.task), model: r.model, [metric]: r[metric], lo: r[ci]?.[0] ?? r[metric], hi: r[ci]?.[1] ?? r[metric], n: r.n, timeout: r.timeout }));
   return {
     $schema: SCHEMA,
-    title: { text: "Average steps of successful episodes (ASST) per task", subtitle: `${rs.title} — no bar: no success; dashed: the timeout`, anchor: "start" },
+    title: { text: title, subtitle: `${rs.title} — ${subtitle}`, anchor: "start" },
     data: { values },
-    facet: { column: { field: "task", type: "nominal", sort: tasks, title: null } },
-    resolve: { scale: { y: "independent" } },
+    facet: { column: { field: "task", type: "nominal", sort: rs.tasks.map(taskTitle), title: null } },
+    ...(more.resolve ? { resolve: more.resolve } : {}),
     spec: {
       width: Math.max(120, 22 * rs.models.length),
       height: 200,
@@ -78,19 +44,31 @@ export function asstFigure(rs: ResultSet): VegaLiteSpec {
           mark: { type: "bar" },
           encoding: {
             x: { field: "model", type: "nominal", sort: rs.models, scale: { domain: rs.models }, axis: { labelAngle: -40, title: null, labelLimit: 0 } },
-            y: { field: "asst", type: "quantitative", title: "ASST (steps)", scale: { zero: true } },
+            y: { field: metric, type: "quantitative", ...y },
             color: { field: "model", type: "nominal", sort: rs.models, legend: null },
+            tooltip: [{ field: "model" }, { field: metric }, { field: "lo" }, { field: "hi" }, { field: "n" }],
           },
         },
         whiskers("model", rs.models, "lo", "hi"),
-        {
-          mark: { type: "rule", strokeDash: [4, 3], color: "#b00020" },
-          encoding: { y: { field: "timeout", type: "quantitative", aggregate: "max" } },
-        },
+        ...(more.layers ?? []),
       ],
     },
     config: CONFIG,
   } as unknown as VegaLiteSpec;
+}
+
+/** SR per task (panels) and model (bars), with interval whiskers. */
+export function srFigure(rs: ResultSet): VegaLiteSpec {
+  return perTaskBars(rs, "sr", "Success rate per task and model", "whiskers: 95% intervals", { scale: { domain: [0, 1] }, title: "SR" });
+}
+
+/** ASST per task and model with interval whiskers; models with no success have no bar; dashed: the timeout. */
+export function asstFigure(rs: ResultSet): VegaLiteSpec {
+  const timeout = { mark: { type: "rule", strokeDash: [4, 3], color: "#b00020" }, encoding: { y: { field: "timeout", type: "quantitative", aggregate: "max" } } };
+  return perTaskBars(rs, "asst", "Average steps of successful episodes (ASST) per task", "no bar: no success; dashed: the timeout", { title: "ASST (steps)", scale: { zero: true } }, {
+    layers: [timeout],
+    resolve: { scale: { y: "independent" } },
+  });
 }
 
 /** Ours beside the paper's, SR per paper row (x) and task (panels); only rows with both sides. */
