@@ -6,5 +6,6 @@ import { replay } from "./replay";
 import { reward } from "./reward";
 import { train } from "./train";
 import { tables } from "./tables";
+import { evalCommand } from "./eval";
 
-export const COMMANDS: Command[] = [layout, observe, replay, reward, train, tables];
+export const COMMANDS: Command[] = [layout, observe, replay, reward, train, tables, evalCommand];

@@ -3,11 +3,23 @@
  * (success) or `timeout` steps were taken (failure). Retries inside a step (malformed or invalid
  * replies, re-prompted with feedback by the policy) do not count as steps. A step where the policy
  * exhausts its attempts gives no action and no step; after `maxExhaustions` such steps the agent gives
- * up (Robotouille's rule), and the episode fails.
+ * up (Robotouille's `feedback_attempts = 3`), and the episode fails.
+ *
+ * The runner passes the episode's completed steps to the policy as `ctx.history`, so history-keeping
+ * policies (the ReAct agent) are stateless across episodes: concurrent episodes cannot mix their
+ * histories, and a resumed run shows the model exactly what the uninterrupted run showed it.
  */
 import { Kitchen, makeKitchen, TaskInfo } from "../kitchen/index";
-import type { Policy } from "../agent/index";
+import type { Policy, PolicyTurn } from "../agent/index";
 
+/** Robotouille's `feedback_attempts`: exhausted steps (5 rejected replies each) before giving up. */
+export const MAX_EXHAUSTIONS = 3;
+
+/**
+ * One line of the episode JSONL. The first eleven fields are DESIGN.md's contract; the rest are ours.
+ * `steps` is the steps taken for a success and the timeout for any failure (ran out or gave up), so that
+ * ASAT is the mean of `steps`; `steps_taken` keeps the actual count.
+ */
 export interface EpisodeRecord {
   run: string;
   model: string;
@@ -20,9 +32,17 @@ export interface EpisodeRecord {
   actions: string[];
   invalid_replies: number;
   wall_ms: number;
-  /** Model calls made (attempts, including the invalid ones). */
+  /** The protocol the episode belongs to ("paper", "extended-100", "custom"). */
+  protocol: string;
+  /** Actions actually taken (= steps on success; ≤ timeout on failure). */
+  steps_taken: number;
+  /** Model replies obtained (attempts, including the rejected ones). */
   attempts: number;
-  /** True when the agent gave up after exhausting its attempts `maxExhaustions` times. */
+  /** Transport retries behind those replies (timeouts, dropped connections, 5xx). */
+  retries: number;
+  /** Steps where every attempt was rejected (no action, no step). */
+  exhaustions: number;
+  /** True when the agent gave up after `MAX_EXHAUSTIONS` exhausted steps. */
   gave_up: boolean;
 }
 
@@ -33,6 +53,7 @@ export interface TurnTrace {
   action: string | null;
   attempts: number;
   invalid_replies: number;
+  retries: number;
   reasoning?: string;
   raw?: string[];
 }
@@ -40,8 +61,10 @@ export interface TurnTrace {
 export interface EpisodeTrace {
   run: string;
   model: string;
+  trained_on: string | null;
   task: string;
   seed: number | null;
+  success: boolean;
   turns: TurnTrace[];
 }
 
@@ -49,9 +72,10 @@ export interface EpisodeOptions {
   run: string;
   model: string;
   trainedOn?: string | null;
+  protocol?: string;
   /** Steps allowed; defaults to the task's protocol timeout. */
   timeout?: number;
-  /** Steps with no action (attempts exhausted) before the agent gives up. */
+  /** Exhausted steps before the agent gives up (default 3). */
   maxExhaustions?: number;
   /** Keep per-turn observations and raw replies. */
   trace?: boolean;
@@ -67,12 +91,14 @@ export async function runEpisode(
 ): Promise<{ record: EpisodeRecord; trace: EpisodeTrace | null }> {
   const started = Date.now();
   const timeout = opts.timeout ?? task.timeout;
-  const maxExhaustions = opts.maxExhaustions ?? 3;
+  const maxExhaustions = opts.maxExhaustions ?? MAX_EXHAUSTIONS;
   const kitchen = opts.kitchen ? opts.kitchen.clone() : makeKitchen(task.id, seed);
   const actions: string[] = [];
+  const history: PolicyTurn[] = [];
   const turns: TurnTrace[] = [];
   let invalidReplies = 0;
   let attempts = 0;
+  let retries = 0;
   let exhaustions = 0;
   let done = kitchen.isDone();
   while (!done && actions.length < timeout && exhaustions < maxExhaustions) {
@@ -85,9 +111,11 @@ export async function runEpisode(
       observation,
       validActions,
       kitchen: kitchen.clone(),
+      history: history.slice(),
     });
     attempts += decision.attempts;
     invalidReplies += decision.invalidReplies;
+    retries += decision.retries ?? 0;
     if (opts.trace) {
       turns.push({
         t: actions.length,
@@ -96,6 +124,7 @@ export async function runEpisode(
         action: decision.action,
         attempts: decision.attempts,
         invalid_replies: decision.invalidReplies,
+        retries: decision.retries ?? 0,
         reasoning: decision.reasoning,
         raw: decision.raw,
       });
@@ -104,8 +133,13 @@ export async function runEpisode(
       exhaustions++;
       continue;
     }
+    if (!validActions.includes(decision.action)) {
+      // The Policy contract: an action is one of ctx.validActions (ReActPolicy re-prompts otherwise).
+      throw new Error(`policy ${policy.name} returned ${JSON.stringify(decision.action)}, which is not a valid action`);
+    }
     done = kitchen.step(decision.action).done;
     actions.push(decision.action);
+    history.push({ action: decision.action, reasoning: decision.reasoning, observation });
   }
   const record: EpisodeRecord = {
     run: opts.run,
@@ -119,9 +153,15 @@ export async function runEpisode(
     actions,
     invalid_replies: invalidReplies,
     wall_ms: Date.now() - started,
+    protocol: opts.protocol ?? "custom",
+    steps_taken: actions.length,
     attempts,
+    retries,
+    exhaustions,
     gave_up: !done && exhaustions >= maxExhaustions,
   };
-  const trace = opts.trace ? { run: opts.run, model: opts.model, task: task.id, seed, turns } : null;
+  const trace = opts.trace
+    ? { run: opts.run, model: opts.model, trained_on: record.trained_on, task: task.id, seed, success: done, turns }
+    : null;
   return { record, trace };
 }

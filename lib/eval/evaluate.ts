@@ -1,8 +1,11 @@
 /**
- * Evaluate a policy on a protocol, resumably. Episodes are appended to an episode JSONL as they finish
- * (in the protocol's canonical order, so an interrupted run and an uninterrupted one write the same
- * file), keyed by (run, model, task, seed): a rerun skips what is already there and never counts an
- * episode twice.
+ * Evaluate a policy on a protocol, resumably. Episodes are appended to an episode JSONL as they finish,
+ * in the protocol's canonical order (tasks × seeds) whatever the concurrency, so an interrupted run and
+ * an uninterrupted one write the same file. Episodes are keyed by (run, model, trained_on, task, seed):
+ * a rerun skips what is already there and never counts an episode twice.
+ *
+ * A failure (the server is unreachable after its retries, a bug) stops the run: no new episode is
+ * started, the episodes that finished are written, and the error is rethrown. Rerun to continue.
  */
 import { appendJsonl, readJsonl } from "../util/files";
 import { Progress, ProgressSink, terminalProgress } from "../util/progress";
@@ -18,43 +21,87 @@ export interface EvaluateOptions {
   trainedOn?: string | null;
   tasks: TaskInfo[];
   seeds: (number | null)[];
+  /** Protocol name written into each record (default "custom"). */
+  protocol?: string;
   /** Episode JSONL to append to (and resume from). */
   out: string;
   /** Optional JSONL of per-episode traces (observations, replies). */
   traces?: string;
-  /** Episodes run at once (model calls overlap; the kitchen is cheap). */
+  /** Episodes run at once (model calls overlap; the kitchen is cheap). Default 1. */
   concurrency?: number;
+  /** Step budget for every task (default: each task's protocol timeout). */
   timeout?: number;
   progress?: ProgressSink;
 }
 
-export function episodeKey(e: { run: string; model: string; task: string; seed: number | null }): string {
-  return JSON.stringify([e.run, e.model, e.task, e.seed]);
+export interface EvaluateResult {
+  /** Per task id, over this run's episodes of the requested seeds. */
+  metrics: Record<string, Metrics>;
+  /** This run's episodes in protocol order (resumed and new). */
+  episodes: EpisodeRecord[];
+  /** Episodes run now, and found in the file from an earlier run. */
+  ran: number;
+  resumed: number;
 }
 
-/** Read an episode file, checking each line has the contract's fields. */
+type EpisodeId = { run: string; model: string; trained_on?: string | null; task: string; seed: number | null };
+
+export function episodeKey(e: EpisodeId): string {
+  return JSON.stringify([e.run, e.model, e.trained_on ?? null, e.task, e.seed]);
+}
+
+const CONTRACT_FIELDS = ["run", "model", "trained_on", "task", "seed", "success", "steps", "timeout", "actions", "invalid_replies", "wall_ms"] as const;
+
+/** Check one record against DESIGN.md's episode contract; a one-line error naming the file and record. */
+function checkRecord(r: any, where: string): EpisodeRecord {
+  if (!r || typeof r !== "object" || Array.isArray(r)) throw new UserError(`${where} is not a JSON object (not an episode JSONL?)`);
+  for (const f of CONTRACT_FIELDS) if (!(f in r)) throw new UserError(`${where} lacks "${f}" (not an episode JSONL?)`);
+  const bad = (f: string, what: string) => new UserError(`${where}: "${f}" must be ${what}, got ${JSON.stringify(r[f])}`);
+  for (const f of ["run", "model", "task"]) if (typeof r[f] !== "string" || r[f] === "") throw bad(f, "a non-empty string");
+  if (r.trained_on !== null && typeof r.trained_on !== "string") throw bad("trained_on", "a string or null");
+  if (r.seed !== null && !Number.isInteger(r.seed)) throw bad("seed", "an integer or null");
+  if (typeof r.success !== "boolean") throw bad("success", "true or false");
+  for (const f of ["steps", "timeout", "invalid_replies", "wall_ms"]) if (!(Number.isInteger(r[f]) && r[f] >= 0)) throw bad(f, "a non-negative integer");
+  if (!Array.isArray(r.actions)) throw bad("actions", "an array");
+  return r as EpisodeRecord;
+}
+
+/** Read an episode file (missing = empty), checking every record. */
 export function readEpisodes(file: string): EpisodeRecord[] {
-  const rows = readJsonl<EpisodeRecord>(file);
-  rows.forEach((r, i) => {
-    for (const f of ["run", "model", "task", "success", "steps", "timeout"] as const) {
-      if (!(f in (r as object))) throw new UserError(`${file}: episode ${i + 1} lacks "${f}" (not an episode JSONL?)`);
-    }
-  });
-  return rows;
+  return readJsonl<unknown>(file).map((r, i) => checkRecord(r, `${file}: record ${i + 1}`));
 }
 
 export async function evaluate(policy: Policy, opts: EvaluateOptions): Promise<Record<string, Metrics>> {
+  return (await evaluateRun(policy, opts)).metrics;
+}
+
+export async function evaluateRun(policy: Policy, opts: EvaluateOptions): Promise<EvaluateResult> {
+  const trainedOn = opts.trainedOn ?? null;
+  const concurrency = opts.concurrency ?? 1;
+  if (!(Number.isInteger(concurrency) && concurrency >= 1)) throw new UserError(`concurrency must be a positive integer, got ${opts.concurrency}`);
+  const idOf = (task: TaskInfo, seed: number | null): EpisodeId => ({ run: opts.run, model: opts.model, trained_on: trainedOn, task: task.id, seed });
   const existing = new Map(readEpisodes(opts.out).map((e) => [episodeKey(e), e]));
   const plan = opts.tasks.flatMap((task) => opts.seeds.map((seed) => ({ task, seed })));
-  const todo = plan.filter(({ task, seed }) => !existing.has(episodeKey({ run: opts.run, model: opts.model, task: task.id, seed })));
+  for (const { task, seed } of plan) {
+    const old = existing.get(episodeKey(idOf(task, seed)));
+    const timeout = opts.timeout ?? task.timeout;
+    if (old && old.timeout !== timeout) {
+      throw new UserError(
+        `${opts.out} already has ${opts.model} on ${task.id} seed ${seed ?? "default"} (run ${opts.run}) with timeout ${old.timeout}, ` +
+          `this run uses ${timeout}: use another --out or --run`,
+      );
+    }
+  }
+  const todo = plan.filter(({ task, seed }) => !existing.has(episodeKey(idOf(task, seed))));
   const progress = new Progress(`eval ${opts.model}`, plan.length, opts.progress ?? terminalProgress());
-  progress.tick(plan.length - todo.length);
+  let successes = plan.filter(({ task, seed }) => existing.get(episodeKey(idOf(task, seed)))?.success).length;
+  progress.tick(plan.length - todo.length, `success ${successes}`);
 
-  // Run with bounded concurrency; flush finished episodes in plan order.
-  const results: ({ record: EpisodeRecord; trace: EpisodeTrace | null } | undefined)[] = new Array(todo.length);
+  // Bounded concurrency; finished episodes are written in plan order (a prefix of `todo` at any time).
+  const results: ({ record: EpisodeRecord; trace: EpisodeTrace | null } | null)[] = new Array(todo.length).fill(null);
   let next = 0;
   let flushed = 0;
-  let successes = [...existing.values()].filter((e) => e.success).length;
+  let failure: { error: unknown } | null = null;
   const flush = () => {
     const batch: EpisodeRecord[] = [];
     const traces: EpisodeTrace[] = [];
@@ -63,36 +110,47 @@ export async function evaluate(policy: Policy, opts: EvaluateOptions): Promise<R
       batch.push(r.record);
       if (r.trace) traces.push(r.trace);
       existing.set(episodeKey(r.record), r.record);
-      results[flushed] = undefined as any; // free the trace memory
+      results[flushed] = null; // free the trace memory
       flushed++;
     }
-    if (batch.length) appendJsonl(opts.out, batch);
+    // Traces first: a kill between the two appends then repeats a trace (readers keep the last one)
+    // rather than losing it, since the episode itself reruns on resume.
     if (traces.length && opts.traces) appendJsonl(opts.traces, traces);
+    if (batch.length) appendJsonl(opts.out, batch);
   };
   const worker = async () => {
-    while (next < todo.length) {
+    while (next < todo.length && !failure) {
       const i = next++;
       const { task, seed } = todo[i];
-      results[i] = await runEpisode(policy, task, seed, {
-        run: opts.run,
-        model: opts.model,
-        trainedOn: opts.trainedOn ?? null,
-        timeout: opts.timeout,
-        trace: Boolean(opts.traces),
-      });
+      try {
+        results[i] = await runEpisode(policy, task, seed, {
+          run: opts.run,
+          model: opts.model,
+          trainedOn,
+          protocol: opts.protocol,
+          timeout: opts.timeout,
+          trace: Boolean(opts.traces),
+        });
+      } catch (error) {
+        failure ??= { error };
+        return;
+      }
       if (results[i]!.record.success) successes++;
       progress.tick(1, `success ${successes}`);
       flush();
     }
   };
-  const workers = Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 1, todo.length || 1)) }, worker);
-  await Promise.all(workers);
+  const width = Math.max(1, Math.min(concurrency, todo.length || 1));
+  await Promise.all(Array.from({ length: width }, worker));
+  if (failure) {
+    const f: { error: unknown } = failure;
+    progress.finish(`stopped after ${flushed} new episode(s); rerun to resume`);
+    throw f.error;
+  }
   progress.finish(`success ${successes}/${plan.length}`);
 
+  const episodes = plan.map(({ task, seed }) => existing.get(episodeKey(idOf(task, seed)))!);
   const metrics: Record<string, Metrics> = {};
-  for (const task of opts.tasks) {
-    const eps = opts.seeds.map((seed) => existing.get(episodeKey({ run: opts.run, model: opts.model, task: task.id, seed }))!);
-    metrics[task.id] = computeMetrics(eps);
-  }
-  return metrics;
+  for (const task of opts.tasks) metrics[task.id] = computeMetrics(episodes.filter((e) => e.task === task.id));
+  return { metrics, episodes, ran: todo.length, resumed: plan.length - todo.length };
 }

@@ -45,7 +45,8 @@ export function wilsonInterval(k: number, n: number, z = 1.959963984540054): [nu
   const z2 = z * z;
   const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
   const half = (z / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+  // At k = 0 (k = n) the bound is exactly 0 (1); the formula leaves a rounding residue (3e-18).
+  return [k === 0 ? 0 : Math.max(0, centre - half), k === n ? 1 : Math.min(1, centre + half)];
 }
 
 /** Percentile bootstrap 95% interval of the mean, with a fixed-seed generator (reproducible). */
@@ -75,6 +76,19 @@ export function computeMetrics(eps: EpisodeOutcome[]): Metrics {
     asat_ci: bootstrapMeanInterval(eps.map(stepsForAsat)),
     asst_ci: successes.length ? bootstrapMeanInterval(successes) : null,
   };
+}
+
+/** The fields `stgrpo eval --json` prints per task (DESIGN.md's contract). */
+export interface MetricsSummary {
+  n: number;
+  sr: number;
+  asat: number;
+  asst: number | null;
+  sr_ci: [number, number];
+}
+
+export function contractSummary(m: Metrics): MetricsSummary {
+  return { n: m.n, sr: m.sr, asat: m.asat, asst: m.asst, sr_ci: m.sr_ci };
 }
 
 function mean(xs: number[]): number {

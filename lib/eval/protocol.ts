@@ -1,19 +1,33 @@
 /**
  * Evaluation protocols. The paper's (Tables 1–4): the four tasks, Robotouille's ten evaluation seeds
  * 42, 84, …, 420, and the per-task timeouts 15/15/23/35 (attempt turns). The extended protocol keeps
- * the same rules with more seeds (42·k, k = 1…N, continuing Robotouille's scheme) and any task.
+ * the same rules with more seeds (42·k, k = 1…N, continuing Robotouille's scheme; its first ten are the
+ * paper's) and any task, by default all ten synchronous tasks (their timeouts: ceil(1.5 × Robotouille's
+ * optimal_steps)).
  */
-import { EVAL_SEEDS, PAPER_TASKS, resolveTask, TaskInfo } from "../kitchen/index";
+import { EVAL_SEEDS, PAPER_TASKS, resolveTask, SYNC_STEMS, TaskInfo } from "../kitchen/index";
 import { UserError } from "../util/errors";
 
 export interface Protocol {
+  /** "paper", "extended-<N>" or "custom": also the default `run` name of an evaluation. */
   name: string;
   tasks: TaskInfo[];
-  seeds: number[];
+  /** Layout seeds; null is the task's default (hand-made) layout. */
+  seeds: (number | null)[];
+}
+
+/** The paper's four tasks, in the paper's order. */
+export function paperTasks(): TaskInfo[] {
+  return PAPER_TASKS.map((t) => resolveTask(t));
+}
+
+/** Robotouille's ten synchronous tasks (the paper's four keep their paper ids). */
+export function allSyncTasks(): TaskInfo[] {
+  return SYNC_STEMS.map((s) => resolveTask(s));
 }
 
 export function paperProtocol(): Protocol {
-  return { name: "paper", tasks: PAPER_TASKS.map((t) => resolveTask(t)), seeds: [...EVAL_SEEDS] };
+  return { name: "paper", tasks: paperTasks(), seeds: [...EVAL_SEEDS] };
 }
 
 /** Seeds 42·k for k = 1…n: the paper's ten first, then more of the same scheme. */
@@ -22,17 +36,65 @@ export function extendedSeeds(n: number): number[] {
   return Array.from({ length: n }, (_, k) => 42 * (k + 1));
 }
 
-export function extendedProtocol(tasks: string[], seedsPerTask: number): Protocol {
-  return { name: `extended-${seedsPerTask}`, tasks: tasks.map((t) => resolveTask(t)), seeds: extendedSeeds(seedsPerTask) };
+/** The extended protocol: N seeds per task (42·k), on the given tasks (default: all ten synchronous tasks). */
+export function extendedProtocol(tasks: string[] | TaskInfo[] = allSyncTasks(), seedsPerTask = 100): Protocol {
+  const infos = tasks.map((t) => (typeof t === "string" ? resolveTask(t) : t));
+  return { name: `extended-${seedsPerTask}`, tasks: infos, seeds: extendedSeeds(seedsPerTask) };
 }
 
-/** Parse "42,84,126" or "42..420:42"-free simple lists; seeds are non-negative integers. */
-export function parseSeeds(text: string): number[] {
-  const seeds = text.split(",").map((s) => s.trim()).filter(Boolean).map((s) => {
-    const n = Number(s);
-    if (!Number.isInteger(n) || n < 0) throw new UserError(`seed "${s}" is not a non-negative integer`);
-    return n;
-  });
+/**
+ * Parse a seed list: `42,84,126`, ranges `100-199`, and `default` for the task's default layout (null).
+ * Seeds are non-negative integers; a seed given twice is a mistake (it would be one episode).
+ */
+export function parseSeeds(text: string): (number | null)[] {
+  const seeds: (number | null)[] = [];
+  for (const part of text.split(",").map((s) => s.trim())) {
+    if (part === "") continue;
+    if (part === "default") {
+      seeds.push(null);
+      continue;
+    }
+    const range = /^(\d+)-(\d+)$/.exec(part);
+    if (range) {
+      const [a, b] = [Number(range[1]), Number(range[2])];
+      if (b < a) throw new UserError(`seed range "${part}" is empty`);
+      if (b - a >= 1_000_000) throw new UserError(`seed range "${part}" is too large`);
+      for (let s = a; s <= b; s++) seeds.push(s);
+      continue;
+    }
+    const n = Number(part);
+    if (!/^\d+$/.test(part) || !Number.isSafeInteger(n)) {
+      throw new UserError(`seed "${part}" is not a non-negative integer (nor a range a-b, nor "default")`);
+    }
+    seeds.push(n);
+  }
   if (!seeds.length) throw new UserError("no seeds given");
+  const seen = new Set<number | null>();
+  for (const s of seeds) {
+    if (seen.has(s)) throw new UserError(`seed ${s ?? "default"} is given twice`);
+    seen.add(s);
+  }
   return seeds;
+}
+
+/**
+ * Parse a task list: ids separated by commas (paper names or Robotouille stems), or `paper` (the four)
+ * or `all` (the ten synchronous tasks). An unknown id is a UserError listing the known ones; a task
+ * named twice (`burger,3_burger`) is a mistake.
+ */
+export function parseTasks(text: string): TaskInfo[] {
+  const out: TaskInfo[] = [];
+  for (const part of text.split(",").map((s) => s.trim())) {
+    if (part === "") continue;
+    if (part === "paper") out.push(...paperTasks());
+    else if (part === "all") out.push(...allSyncTasks());
+    else out.push(resolveTask(part));
+  }
+  if (!out.length) throw new UserError("no tasks given");
+  const seen = new Set<string>();
+  for (const t of out) {
+    if (seen.has(t.id)) throw new UserError(`task ${t.id} is given twice`);
+    seen.add(t.id);
+  }
+  return out;
 }

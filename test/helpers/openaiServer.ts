@@ -14,6 +14,7 @@
  * Requests naming a model the server does not serve get vLLM's 404 "model does not exist" (unless
  * `anyModel`). GET /v1/models lists the served models.
  */
+import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
@@ -106,6 +107,59 @@ export function reactReply(action: string, reasoning = "Following my plan."): st
 /** A script that answers every request with `choose(observation)` as the action, in ReAct format. */
 export function expertScript(choose: (observation: string, req: ChatRequestRecord) => string): Script {
   return (req) => ({ reply: reactReply(choose(observationOf(req), req)) });
+}
+
+/** 32-bit FNV-1a of a string: scripted choices that depend only on the request's content. */
+export function hash32(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+/** The action a "random" scripted model picks for a request: a valid action chosen by a hash of the last message. */
+export function hashedValidAction(req: { messages: ChatMessageRecord[] }, salt = 0): string {
+  const valid = validActionsOf(observationOf(req));
+  return valid[hash32(`${salt}\u0000${req.messages[req.messages.length - 1].content}`) % valid.length];
+}
+
+/**
+ * A model that answers with a valid action chosen by a hash of the request (so the same request gets
+ * the same answer whatever the order of arrival), malformed for a `malformed` fraction of requests and
+ * after an optional delay: deterministic "random valid actions" for resume and concurrency tests.
+ */
+export function randomValidScript(opts: { salt?: number; malformed?: number; delayMs?: number } = {}): Script {
+  return (req) => {
+    const last = req.messages[req.messages.length - 1].content;
+    const bad = opts.malformed ? (hash32(`m\u0000${opts.salt ?? 0}\u0000${last}`) % 1000) / 1000 < opts.malformed : false;
+    return { reply: bad ? "I am not sure what to do." : reactReply(hashedValidAction(req, opts.salt)), delayMs: opts.delayMs };
+  };
+}
+
+/**
+ * The recorded optimal plans of data/testdata/optimal_walks.jsonl as an expert: observation text →
+ * the optimal action there (the default layouts of the four paper tasks), and each layout's plan.
+ */
+export function optimalWalks(file: string): { actionAt(observation: string): string; plans: Map<string, string[]> } {
+  const byObservation = new Map<string, string>();
+  const plans = new Map<string, string[]>();
+  for (const line of fs.readFileSync(file, "utf8").split("\n")) {
+    if (!line.trim()) continue;
+    const r = JSON.parse(line) as { layout: string; observation: string; action: string | null };
+    if (r.action === null) continue;
+    byObservation.set(r.observation, r.action);
+    plans.set(r.layout, [...(plans.get(r.layout) ?? []), r.action]);
+  }
+  return {
+    plans,
+    actionAt(observation) {
+      const a = byObservation.get(observation);
+      if (a === undefined) throw new Error("observation not on a recorded optimal walk");
+      return a;
+    },
+  };
 }
 
 export async function startOpenAIServer(opts: OpenAIServerOptions): Promise<OpenAIServer> {
