@@ -12,6 +12,8 @@
  * 5. across tables: the paper's SFT+GRPO row of Table 1 equals the diagonal of Tables 2–4.
  * A failing cell gets the nearest readings that would make it consistent (change one number).
  */
+import { toCsv } from "./csv";
+import { gridToHtml, gridToMarkdown, htmlEscape } from "./markup";
 import { DASH, fixed, roundTo } from "./numbers";
 import type { Grid, GridCell } from "./grid";
 import { cellText } from "./grid";
@@ -244,4 +246,24 @@ export function auditFindings(a: AuditResult): string {
   }
   for (const x of a.consistency.filter((y) => !y.ok)) lines.push(`- **${taskTitle(x.task)}**: ${x.detail}.`);
   return lines.join("\n") + "\n";
+}
+
+/** The audit as Markdown: the grid, then the findings. */
+export function auditMarkdown(a: AuditResult, rs: ResultSet): string {
+  return `${gridToMarkdown(auditGrid(a, rs))}\n**Findings.**\n\n${auditFindings(a)}`;
+}
+
+/** The audit as an HTML fragment. */
+export function auditHtml(a: AuditResult, rs: ResultSet): string {
+  return `${gridToHtml(auditGrid(a, rs))}<h3>Findings</h3>\n<pre class="findings">${htmlEscape(auditFindings(a))}</pre>\n`;
+}
+
+/** The audit, one row per cell, machine-readable. */
+export function auditCsv(a: AuditResult): string {
+  const head = ["table", "task", "model", "trained_on", "sr", "asat", "asst", "timeout", "predicted_asat", "identity_ok", "definition_ok", "reconstructible", "ok", "problems"];
+  const opt = (x: number | null, f: (v: number) => string) => (x === null ? "" : f(x));
+  return toCsv([
+    head,
+    ...a.cells.map((c) => [c.table, c.task, c.model, c.trained_on ?? "", c.sr, c.asat, c.asst, opt(c.timeout, String), opt(c.predicted_asat, (v) => v.toFixed(4)), String(c.identity_ok), String(c.definition_ok), String(c.reconstructible), String(c.ok), c.problems.join("; ")]),
+  ]);
 }

@@ -98,3 +98,10 @@ function gridChecks(label: string, g: Grid, first: number, expected: string[][])
   }
   return out;
 }
+
+/** The checks as a Markdown table (the notebook shows it). */
+export function roundTripMarkdown(checks: RoundTripCheck[]): string {
+  const rows = checks.map((c) => `| ${c.item} | ${c.identical ? "identical" : "**differs**"} | ${c.detail} |`);
+  const verdict = checks.every((c) => c.identical) ? "Every table regenerates identically." : `${checks.filter((c) => !c.identical).length} item(s) differ.`;
+  return ["| regenerated from data/paper | result | detail |", "|:---|:---|:---|", ...rows, "", verdict, ""].join("\n");
+}

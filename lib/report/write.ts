@@ -18,7 +18,7 @@
 import * as path from "node:path";
 import { writeFileAtomic } from "../util/files";
 import { saveFigure, VegaLiteSpec } from "../viz/render";
-import { auditFindings, auditGrid, AuditResult, auditTables } from "./audit";
+import { auditCsv, auditHtml, auditMarkdown, AuditResult, auditTables } from "./audit";
 import { ComparisonRow, compareWithPaper, comparisonCsvRows, comparisonGrid, summarizeComparison } from "./compare";
 import { crossTaskCsv, detailCsv, runsCsv, table1Csv, toCsv } from "./csv";
 import type { CurvePoint } from "./curves";
@@ -50,11 +50,40 @@ export interface WrittenReport {
   audit: AuditResult | null;
   /** The one-page Markdown (tables.md). */
   markdown: string;
+  /** The figures written (empty with `figures: false`). */
+  figures: ReportFigure[];
+  /** Markdown of each part, by id: the grid ids (table1 … table4, table1_intervals, compare_table1, compare_cross_task), `agreement`, `audit`. */
+  sections: Record<string, string>;
 }
 
 /** A file-safe form of a model name: `sft+grpo` → `sft+grpo`, `Qwen/Qwen2.5 7B` → `Qwen_Qwen2.5_7B`. */
 export function slug(name: string): string {
   return name.replace(/[^A-Za-z0-9.+-]+/g, "_").replace(/^_+|_+$/g, "") || "model";
+}
+
+export interface ReportFigure {
+  name: string;
+  title: string;
+  spec: VegaLiteSpec;
+}
+
+/**
+ * The figures of a set: SR per task and model; ASST per task (when anything succeeded); the cross-task
+ * SR heatmap, the paper's beside ours on one scale; SR beside the paper's; learning curves (when given).
+ */
+export function reportFigures(rs: ResultSet, paper: ResultSet | null, comparison: ComparisonRow[] | null, curves: CurvePoint[] = []): ReportFigure[] {
+  if (!rs.table1.length) return [];
+  const out: ReportFigure[] = [{ name: "sr", title: "SR per task and model", spec: srFigure(rs) }];
+  if (rs.table1.some((r) => r.asst !== null)) out.push({ name: "asst", title: "ASST per task and model", spec: asstFigure(rs) });
+  if (rs.crossModel) {
+    const sets = paper && paper.crossModel && rs.kind === "run" ? [paper, rs] : [rs];
+    out.push({ name: "cross_task_sr", title: sets.length > 1 ? "Cross-task SR, the paper's and ours, one scale" : "Cross-task SR", spec: crossTaskHeatmap(sets) });
+  }
+  if (paper && comparison && comparison.some((r) => r.table === "table1" && r.ours && r.paper)) {
+    out.push({ name: "sr_vs_paper", title: "SR, ours beside the paper's", spec: srComparisonFigure(comparison, rs, paper) });
+  }
+  if (curves.length) out.push({ name: "learning_curves", title: "Learning curves", spec: learningCurvesFigure(curves, rs.title) });
+  return out;
 }
 
 /** The grids of a set, in the paper's order: Table 1, 2, 3, 4. */
@@ -102,35 +131,19 @@ export async function writeReport(rs: ResultSet, dir: string, opts: ReportOption
   const audited = rs.kind === "published" ? rs : paper;
   const audit = audited ? auditTables(audited, { minSteps: opts.minSteps }) : null;
   let auditMd = "";
-  let auditHtml = "";
+  let auditFragment = "";
   if (audit && audited) {
-    const g = auditGrid(audit, audited);
-    const findings = auditFindings(audit);
-    auditMd = `${gridToMarkdown(g)}\n**Findings.**\n\n${findings}`;
-    auditHtml = `${gridToHtml(g)}<h3>Findings</h3>\n<pre class="findings">${htmlEscape(findings)}</pre>\n`;
+    auditMd = auditMarkdown(audit, audited);
+    auditFragment = auditHtml(audit, audited);
     put("audit.md", auditMd);
-    put("audit.html", htmlPage("Audit of the published tables", auditHtml));
-    put("audit.csv", toCsv([
-      ["table", "task", "model", "trained_on", "sr", "asat", "asst", "timeout", "predicted_asat", "identity_ok", "definition_ok", "reconstructible", "ok", "problems"],
-      ...audit.cells.map((c) => [c.table, c.task, c.model, c.trained_on ?? "", c.sr, c.asat, c.asst, c.timeout === null ? "" : String(c.timeout), c.predicted_asat === null ? "" : c.predicted_asat.toFixed(4), String(c.identity_ok), String(c.definition_ok), String(c.reconstructible), String(c.ok), c.problems.join("; ")]),
-    ]));
+    put("audit.html", htmlPage("Audit of the published tables", auditFragment));
+    put("audit.csv", auditCsv(audit));
   }
 
-  const figures: { name: string; title: string }[] = [];
-  if (opts.figures !== false && rs.table1.length) {
-    const save = async (spec: VegaLiteSpec, name: string, title: string) => {
-      await saveFigure(spec, name, { dir });
-      files.push(`${name}.svg`, `${name}.png`);
-      figures.push({ name, title });
-    };
-    await save(srFigure(rs), "sr", "SR per task and model");
-    if (rs.table1.some((r) => r.asst !== null)) await save(asstFigure(rs), "asst", "ASST per task and model");
-    if (rs.crossModel) {
-      const sets = paper && paper.crossModel && rs.kind === "run" ? [paper, rs] : [rs];
-      await save(crossTaskHeatmap(sets), "cross_task_sr", sets.length > 1 ? "Cross-task SR, the paper's and ours, one scale" : "Cross-task SR");
-    }
-    if (comparison && comparison.some((r) => r.table === "table1" && r.ours && r.paper)) await save(srComparisonFigure(comparison, rs, paper!), "sr_vs_paper", "SR, ours beside the paper's");
-    if (opts.curves && opts.curves.length) await save(learningCurvesFigure(opts.curves, rs.title), "learning_curves", "Learning curves");
+  const figures = opts.figures !== false ? reportFigures(rs, paper, comparison, opts.curves ?? []) : [];
+  for (const f of figures) {
+    await saveFigure(f.spec, f.name, { dir });
+    files.push(`${f.name}.svg`, `${f.name}.png`);
   }
 
   const head = `# ${rs.title}\n\n`;
@@ -138,22 +151,22 @@ export async function writeReport(rs: ResultSet, dir: string, opts: ReportOption
     rs.kind === "published"
       ? "The paper's Tables 1–4 regenerated from data/paper/*.csv.\n\n"
       : `Tables 1–4 from ${rs.episodes} episodes (${rs.source}).\n\n`;
-  const sections = [...grids, ...compareGrids].map(gridToMarkdown);
+  const sections: Record<string, string> = Object.fromEntries([...grids, ...compareGrids].map((g) => [g.id, gridToMarkdown(g)]));
   if (comparison) {
     const s1 = summarizeComparison(comparison, "table1");
     const s2 = summarizeComparison(comparison, "cross_task");
-    sections.push(`**Agreement with the paper (SR).** Table 1: ${s1.paired} paired cells, ${s1.withinNoise} within noise, ${s1.oursHigher} ours higher, ${s1.oursLower} ours lower. Tables 2–4: ${s2.paired} paired cells, ${s2.withinNoise} within noise, ${s2.oursHigher} higher, ${s2.oursLower} lower.\n`);
+    sections.agreement = `**Agreement with the paper (SR).** Table 1: ${s1.paired} paired cells, ${s1.withinNoise} within noise, ${s1.oursHigher} ours higher, ${s1.oursLower} ours lower. Tables 2–4: ${s2.paired} paired cells, ${s2.withinNoise} within noise, ${s2.oursHigher} higher, ${s2.oursLower} lower.\n`;
   }
-  if (auditMd) sections.push(auditMd);
-  if (figures.length) sections.push("**Figures.**\n\n" + figures.map((f) => `![${f.title}](${f.name}.svg)`).join("\n\n") + "\n");
-  const markdown = head + intro + sections.join("\n");
+  if (auditMd) sections.audit = auditMd;
+  const figureList = figures.length ? ["**Figures.**\n\n" + figures.map((f) => `![${f.title}](${f.name}.svg)`).join("\n\n") + "\n"] : [];
+  const markdown = head + intro + [...Object.values(sections), ...figureList].join("\n");
   put("tables.md", markdown);
   const htmlBody = [
     `<h1>${htmlEscape(rs.title)}</h1>`,
     ...[...grids, ...compareGrids].map(gridToHtml),
-    auditHtml ? `<h2>Audit of the published tables</h2>\n${auditHtml}` : "",
+    auditFragment ? `<h2>Audit of the published tables</h2>\n${auditFragment}` : "",
     ...figures.map((f) => `<figure><img src="${f.name}.svg" alt="${htmlEscape(f.title)}"><figcaption>${htmlEscape(f.title)}</figcaption></figure>`),
   ].join("\n");
   put("index.html", htmlPage(rs.title, htmlBody));
-  return { dir, files, grids: [...grids, ...compareGrids], comparison, audit, markdown };
+  return { dir, files, grids: [...grids, ...compareGrids], comparison, audit, markdown, figures, sections };
 }
