@@ -3,7 +3,7 @@
  * optimal expert (the ceiling; it reads the privileged kitchen clone).
  */
 import type { Kitchen } from "../kitchen/kitchen";
-import { UserError } from "../util/errors";
+import { planOptimal } from "../expert/index";
 import type { Policy, PolicyContext, PolicyDecision } from "./types";
 
 /** 32-bit FNV-1a of a string (seed mixing). */
@@ -53,22 +53,6 @@ export class RandomPolicy implements Policy {
 /** An optimal planner: the shortest action sequence from the kitchen's state to the goal. */
 export type Planner = (kitchen: Kitchen) => { actions: string[] };
 
-/** lib/expert's planOptimal, loaded on first use (lib/expert depends on the kitchen only). */
-function defaultPlanner(): Planner {
-  let mod: { planOptimal?: Planner };
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    mod = require("../expert");
-  } catch (e: any) {
-    if (e?.code === "MODULE_NOT_FOUND" && /expert/.test(String(e.message))) {
-      throw new UserError("the expert planner (lib/expert) is not available in this build");
-    }
-    throw e;
-  }
-  if (typeof mod.planOptimal !== "function") throw new UserError("lib/expert does not export planOptimal");
-  return mod.planOptimal;
-}
-
 const PLAN_CACHE_CAP = 100_000;
 
 /**
@@ -77,12 +61,12 @@ const PLAN_CACHE_CAP = 100_000;
  */
 export class ExpertPolicy implements Policy {
   readonly name: string;
-  private planner: Planner | null;
+  private planner: Planner;
   /** state key → the optimal next action and the remaining plan length. */
   private next = new Map<string, { action: string; remaining: string[] }>();
 
   constructor(opts: { planner?: Planner; name?: string } = {}) {
-    this.planner = opts.planner ?? null;
+    this.planner = opts.planner ?? planOptimal;
     this.name = opts.name ?? "expert";
   }
 
@@ -90,7 +74,6 @@ export class ExpertPolicy implements Policy {
   planFrom(kitchen: Kitchen): string[] {
     const hit = this.next.get(kitchen.key());
     if (hit) return hit.remaining;
-    this.planner ??= defaultPlanner();
     const plan = this.planner(kitchen).actions;
     if (this.next.size + plan.length > PLAN_CACHE_CAP) this.next.clear();
     const walk = kitchen.clone();

@@ -1,0 +1,294 @@
+/**
+ * An admissible heuristic for the kitchen: a lower bound on the number of steps to the goal, from
+ * the goal's remaining requirements. It counts *events* — picks (pick-up/unstack) and puts
+ * (place/stack) — plus the moves that must separate them, plus the processing actions still owed.
+ *
+ * Why it is a lower bound. Call two consecutive events "apart" when they happen at different
+ * stations; at least one move lies between them, and charging the last such move to the later event
+ * charges every move at most once. In a shortest plan
+ *   (1) an item picked at X is next put at some Y ≠ X (putting it straight back restores the state:
+ *       the pair can be replaced by two "Do nothing"s) — a carry move;
+ *   (2) a pick at X right after a put at X picks that very item back (it is the top of X's stack), so
+ *       it is pointless unless the item was processed there (cut, cooked) — otherwise a fetch move;
+ *   (3) the first event needs a move unless it is at the robot's station.
+ * For a target table T whose bottom p items stay untouched (the kept prefix), the plan must remove
+ * every item above them (pick at T, carry, put elsewhere, and come back to T for the next one) and
+ * add every role the prefix does not already satisfy (fetch, pick, carry, put at T), doing any
+ * cutting/cooking the role needs on the way (the cut/cook actions, and the put onto and pick from the
+ * board or stove unless the item is already its bottom item). Roles pick their cheapest candidate
+ * independently (distinct-variable constraints relaxed), the cheapest kept prefix and table win.
+ * Every count is of distinct actions, so the sum is ≤ the true distance. Where the goal is not a
+ * recipe (see recipe.ts) the heuristic is 0 and the search is plain breadth-first order.
+ *
+ * The bound is checked against exact distances over whole reachable state spaces in the tests.
+ */
+import {
+  COOKABLE,
+  COOKED,
+  CUT,
+  CUTTABLE,
+  CUT_REPETITIONS,
+  FRIED,
+  FRYABLE,
+  FRYABLE_IF_CUT,
+} from "../kitchen/domain";
+import { EngineState, FX_COOK, FX_FRY, FX_REPEAT_CUT, FX_STRIDE, KitchenModel } from "../kitchen/engine";
+import { compileRecipes, Recipe, Role } from "./recipe";
+
+export type Heuristic = (st: EngineState) => number;
+
+const INF = 1 << 20;
+
+interface CompiledRole {
+  flags: number;
+  clear: boolean;
+  isCandidate: Uint8Array;
+  candidates: Int16Array;
+}
+
+interface CompiledRecipe {
+  tables: Int16Array;
+  chain: CompiledRole[];
+  members: CompiledRole[];
+  /** The chain's last role must be clear: nothing may stay above the chain. */
+  chainClear: boolean;
+}
+
+function compileRole(m: KitchenModel, r: Role): CompiledRole {
+  const isCandidate = new Uint8Array(m.nItems);
+  for (const i of r.candidates) isCandidate[i] = 1;
+  return { flags: r.flags, clear: r.clear, isCandidate, candidates: Int16Array.from(r.candidates) };
+}
+
+/** The heuristic for a layout (0 everywhere when the goal is not a recipe). */
+export function makeHeuristic(m: KitchenModel): { h: Heuristic; recipes: Recipe[] | null } {
+  const recipes = compileRecipes(m);
+  if (!recipes) return { h: () => 0, recipes: null };
+  const compiled: CompiledRecipe[] = recipes.map((rc) => ({
+    tables: Int16Array.from(rc.tables),
+    chain: rc.chain.map((r) => compileRole(m, r)),
+    members: rc.members.map((r) => compileRole(m, r)),
+    chainClear: rc.chain[rc.chain.length - 1].clear,
+  }));
+  const I = m.nItems;
+  const isTable = Uint8Array.from(m.stationKinds, (k) => (k === "table" ? 1 : 0));
+  const hasBoard = m.isBoard.some((x) => x === 1);
+  const hasStove = m.isStove.some((x) => x === 1);
+  const hasFryer = m.isFryer.some((x) => x === 1);
+
+  // Per-state scratch, per item.
+  const cutsLeft = new Int8Array(I);
+  const cookFx = new Uint8Array(I);
+  const fryFx = new Uint8Array(I);
+  const stackBuf = new Int16Array(I + 1);
+
+  /**
+   * Processing still owed for item i to carry the `need` flags: the cut/cook/fry actions, plus 2 for
+   * the put onto the board/stove/fryer and the pick from it unless the item is already its bottom
+   * item. INF when the flag can never be obtained. `procActions[0]` receives the actions alone.
+   */
+  const procActions = new Int32Array(1);
+  function processing(s: Int16Array, i: number, need: number): number {
+    const f = s[m.oFlags + i];
+    const missing = need & ~f;
+    procActions[0] = 0;
+    if (missing === 0) return 0;
+    let cost = 0;
+    let actions = 0;
+    const at = s[m.oAt + i];
+    const isBottom = at >= 0 && s[m.oBottom + at] === i;
+    if (missing & CUT) {
+      if ((f & CUTTABLE) === 0 || !hasBoard) return INF;
+      actions += cutsLeft[i];
+      cost += cutsLeft[i] + (isBottom && m.isBoard[at] ? 0 : 2);
+    }
+    if (missing & COOKED) {
+      if ((f & COOKABLE) === 0 || !hasStove) return INF;
+      const a = cookFx[i] ? 0 : 1;
+      actions += a;
+      cost += a + (isBottom && m.isStove[at] ? 0 : 2);
+    }
+    if (missing & FRIED) {
+      if ((f & (FRYABLE | FRYABLE_IF_CUT)) === 0 || !hasFryer) return INF;
+      const a = fryFx[i] ? 0 : 1;
+      actions += a;
+      cost += a + (isBottom && m.isFryer[at] ? 0 : 2);
+    }
+    procActions[0] = actions;
+    return cost;
+  }
+
+  function fits(s: Int16Array, role: CompiledRole, i: number, T: number): boolean {
+    if (!role.isCandidate[i]) return false;
+    // Flags cannot change in a table's stack; elsewhere stay optimistic (a lone item could be processed in place).
+    return !isTable[T] || (role.flags & ~s[m.oFlags + i]) === 0;
+  }
+
+  /**
+   * Cheapest addition of `role` onto T (kept prefix: stack[0..p)) over its candidates: `bestAny`
+   * (any candidate), `bestNotHeld` (excluding the held item) and `heldCost` (the held item; INF if
+   * it is no candidate). `heldDirect`: the held item may go straight onto T (it is the next piece).
+   */
+  let bestAny = 0;
+  let bestNotHeld = 0;
+  let heldCost = 0;
+  function addition(s: Int16Array, role: CompiledRole, T: number, stack: Int16Array, m0: number, p: number, heldDirect: boolean): void {
+    const R = s[0];
+    const H = s[1];
+    let notHeld = INF;
+    heldCost = INF;
+    const cands = role.candidates;
+    for (let k = 0; k < cands.length; k++) {
+      const c = cands[k];
+      const at = s[m.oAt + c];
+      let cost: number;
+      if (c === H) {
+        const proc = processing(s, c, role.flags);
+        if (proc >= INF) continue;
+        const acts = procActions[0];
+        // Held: put it straight onto T, or (when it cannot go there yet) put it aside and come back:
+        // put, (processing and pick-back | fetch and pick), carry, put.
+        const detour = acts > 0 ? 4 + acts : 5;
+        heldCost = heldDirect ? Math.min(1 + (R !== T ? 1 : 0) + proc, detour) : detour;
+        continue;
+      }
+      if (at < 0) continue; // nowhere: no action can reach it
+      if (at === T) {
+        // In T's stack: excluded if kept; above the prefix it is removed first (counted there), then
+        // re-added: pick (after processing where it was put, or after a fetch), carry, put.
+        let pos = -1;
+        for (let j = 0; j < m0; j++) if (stack[j] === c) pos = j;
+        if (pos < p) continue;
+        const proc = processing(s, c, role.flags);
+        if (proc >= INF) continue;
+        const acts = procActions[0];
+        cost = acts > 0 ? 3 + acts : 4;
+      } else {
+        const proc = processing(s, c, role.flags);
+        if (proc >= INF) continue;
+        // No fetch move only if it can be the very first event: the top item at the robot's station.
+        const fetch = H >= 0 || at !== R || s[m.oTop + at] !== c ? 1 : 0;
+        cost = fetch + 3 + proc;
+      }
+      if (cost < notHeld) notHeld = cost;
+    }
+    bestNotHeld = notHeld;
+    bestAny = Math.min(notHeld, heldCost);
+  }
+
+  /**
+   * Lower bound for one recipe on table T. `single`: the goal has only this recipe, so removals from
+   * T and the held item's put can be charged here (with several recipes they could be shared with
+   * another recipe's additions, so only additions are counted).
+   */
+  function recipeOn(s: Int16Array, rc: CompiledRecipe, T: number, single: boolean): number {
+    const R = s[0];
+    const H = s[1];
+    let m0 = 0;
+    for (let i = s[m.oBottom + T]; i >= 0; i = s[m.oAbove + i]) stackBuf[m0++] = i;
+    const chain = rc.chain;
+    const L = chain.length;
+    // The longest valid kept prefix: the chain's roles in order, then (unless the chain must be
+    // clear) anything — extra items above a strict chain or among a relaxed recipe's members.
+    let pmax = 0;
+    while (pmax < m0) {
+      if (pmax < L) {
+        if (!fits(s, chain[pmax], stackBuf[pmax], T)) break;
+      } else if (rc.chainClear) break;
+      pmax++;
+    }
+    let best = INF;
+    for (let p = pmax; p >= 0; p--) {
+      const nRemove = m0 - p;
+      const removals = single && nRemove > 0;
+      let total = 0; // additions, each role with its cheapest candidate
+      let totalNotHeld = 0; // the same without the held item
+      let heldGain = INF; // min over roles of (held item's cost − cheapest cost)
+      let needed = 0;
+      let feasible = true;
+      const add = (role: CompiledRole, heldDirect: boolean) => {
+        addition(s, role, T, stackBuf, m0, p, heldDirect && !removals);
+        if (bestAny >= INF) {
+          feasible = false;
+          return;
+        }
+        total += bestAny;
+        totalNotHeld += bestNotHeld;
+        if (heldCost < INF && heldCost - bestAny < heldGain) heldGain = heldCost - bestAny;
+        needed++;
+      };
+      for (let j = p; j < L && feasible; j++) add(chain[j], j === p);
+      // Members (item_at): satisfied by any kept item above the chain that fits (over-counting is safe).
+      let clearRole: CompiledRole | null = null;
+      for (const role of rc.members) {
+        if (!feasible) break;
+        if (role.clear) {
+          clearRole = role;
+          continue;
+        }
+        let sat = false;
+        for (let j = L; j < p && !sat; j++) if (fits(s, role, stackBuf[j], T)) sat = true;
+        if (!sat) add(role, p >= L);
+      }
+      // The clear member is satisfied only by the current top, with nothing left to add.
+      if (feasible && clearRole) {
+        const sat = needed === 0 && p === m0 && p - 1 >= L && fits(s, clearRole, stackBuf[p - 1], T);
+        if (!sat) add(clearRole, p >= L && needed === 0);
+      }
+      if (!feasible) continue;
+      let cost = total;
+      if (single && H >= 0 && (needed > 0 || removals)) {
+        // The held item serves one role (cost with it: total + heldGain), or is put down first (+1).
+        const useHeld = heldGain < INF ? total + heldGain : INF;
+        const putDown = totalNotHeld >= INF ? INF : totalNotHeld + 1;
+        cost = Math.min(useHeld, putDown);
+        if (cost >= INF) continue;
+      }
+      if (removals) {
+        if (isTable[T]) {
+          // Each removed item: (fetch,) pick at T, carry, put elsewhere; the first needs no fetch if
+          // the robot is at T with empty hands; the last may stay in the robot's hands if nothing is added.
+          cost += 4 * nRemove - (H < 0 && R === T ? 1 : 0) - (needed === 0 ? 2 : 0);
+        } else {
+          cost += needed === 0 ? 2 * nRemove - 1 : 2 * nRemove;
+        }
+      }
+      if (cost < best) best = cost;
+    }
+    return best;
+  }
+
+  function refreshItems(st: EngineState): void {
+    cutsLeft.fill(CUT_REPETITIONS);
+    cookFx.fill(0);
+    fryFx.fill(0);
+    const fx = st.fx;
+    for (let k = 0; k < fx.length; k += FX_STRIDE) {
+      if (fx[k + 4] === 1) continue;
+      const item = fx[k + 1];
+      if (fx[k] === FX_REPEAT_CUT) cutsLeft[item] = CUT_REPETITIONS - fx[k + 3];
+      else if (fx[k] === FX_COOK) cookFx[item] = 1;
+      else if (fx[k] === FX_FRY) fryFx[item] = 1;
+    }
+  }
+
+  const single = compiled.length === 1;
+  const h: Heuristic = (st) => {
+    const s = st.s;
+    refreshItems(st);
+    let sum = 0;
+    for (const rc of compiled) {
+      let best = INF;
+      for (let k = 0; k < rc.tables.length; k++) {
+        const v = recipeOn(s, rc, rc.tables[k], single);
+        if (v < best) best = v;
+      }
+      if (best >= INF) return INF;
+      sum += best;
+    }
+    return sum;
+  };
+  return { h, recipes };
+}
+
+export const UNREACHABLE = INF;
