@@ -7,7 +7,7 @@
 import test from "ava";
 import * as path from "node:path";
 import { computeMetrics } from "../lib/eval/metrics";
-import { assignCells, loadStudy, runMetricsFrame, summarizeEpisodes, tInterval } from "../lib/report/index";
+import { assignCells, loadProfileStudy, loadStudy, REPORT_FIXTURE, runMetricsFrame, summarizeEpisodes, tInterval } from "../lib/report/index";
 import type { CellStats, ResultSet } from "../lib/report/index";
 
 const FIXTURE = path.join(__dirname, "fixtures", "report", "study");
@@ -118,4 +118,17 @@ test("episodes without a timeout take the task's (the paper's 15/15/23/35); an u
   const e = t.throws(() => summarizeEpisodes([{ run: "r", model: "m", task: "soup", success: false, steps: 5 }]));
   t.regex(e!.message, /no timeout/);
   t.throws(() => summarizeEpisodes([]), { message: /no episodes/ });
+});
+
+test("loadProfileStudy: the profile's episodes when there are some, else the fallback titled as a fixture, else the reason", (t) => {
+  const found = loadProfileStudy(FIXTURE);
+  t.false(found.fallback);
+  t.is(found.study!.results.episodes, 44);
+  const missing = path.join(FIXTURE, "no-such-dir");
+  t.deepEqual(loadProfileStudy(missing), { study: null, fallback: false, message: "`test/fixtures/report/study/no-such-dir` does not exist yet: no tables from it." });
+  const noEpisodes = loadProfileStudy(path.join(FIXTURE, "learn"), { fallback: REPORT_FIXTURE, command: "stgrpo tables --results results/ci --out x" });
+  t.true(noEpisodes.fallback);
+  t.regex(noEpisodes.message, /has no episode JSONL yet, so this run shows the report's test fixture/);
+  t.is(noEpisodes.study!.results.title, "Test fixture (made-up episodes) — not a result");
+  t.is(noEpisodes.study!.results.command, "stgrpo tables --results test/fixtures/report/study --out x", "the command names where the numbers came from");
 });

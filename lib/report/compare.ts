@@ -174,7 +174,7 @@ export function comparisonGrid(rows: ComparisonRow[], ours: ResultSet, table: "t
   return {
     id: table === "table1" ? "compare_table1" : "compare_cross_task",
     label: table === "table1" ? "Comparison 1" : "Comparison 2",
-    caption: `${ours.title} beside the paper: ${what}. SR with 95% intervals; ΔSR = ours − paper with a 95% MOVER/Newcombe interval; "within noise" when that interval contains 0. ASAT/ASST differences have no published spread.`,
+    caption: `${ours.title}. Beside the paper: ${what}. SR with 95% intervals; ΔSR = ours − paper with a 95% MOVER/Newcombe interval; "within noise" when that interval contains 0. ASAT/ASST differences have no published spread.`,
     header: [...lead, "SR ours", "SR paper", "ΔSR [95% CI]", "SR verdict", "ASAT ours", "ASAT paper", "ΔASAT", "ASST ours", "ASST paper", "ΔASST"],
     align: [...lead.map(() => "l" as const), "c", "c", "c", "l", "c", "c", "c", "c", "c", "c"],
     rows: out,

@@ -97,8 +97,9 @@ export function loadProfileStudy(dir: string, opts: StudyOptions & { fallback?: 
     }
     reason = `\`${rel}\` has no episode JSONL yet`;
   }
-  if (!fallback) return { study: null, fallback: false, message: `${reason}: no tables from it (run notebooks 04–06 first).` };
-  const study = loadStudy(fallback, { ...rest, title: "Test fixture (made-up episodes) — not a result", profile: null });
+  if (!fallback) return { study: null, fallback: false, message: `${reason}: no tables from it.` };
   const fx = path.relative(REPO_ROOT, fallback) || fallback;
+  const command = rest.command?.replace(/--results \S+/, `--results ${fx}`);
+  const study = loadStudy(fallback, { ...rest, command, title: "Test fixture (made-up episodes) — not a result", profile: null });
   return { study, fallback: true, message: `${reason}, so this run shows the report's test fixture \`${fx}\` instead: made-up episodes that exercise every rule (— cells, early failures, several training seeds), **not a result**.` };
 }
