@@ -7,5 +7,7 @@ import { reward } from "./reward";
 import { train } from "./train";
 import { tables } from "./tables";
 import { evalCommand } from "./eval";
+import { plan } from "./plan";
+import { expert } from "./expert";
 
-export const COMMANDS: Command[] = [layout, observe, replay, reward, train, tables, evalCommand];
+export const COMMANDS: Command[] = [layout, observe, replay, reward, train, tables, evalCommand, plan, expert];

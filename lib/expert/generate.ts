@@ -1,0 +1,233 @@
+/**
+ * The expert datasets: expert trajectories on training layouts, their single-turn rows, a
+ * train/validation split and statistics, written under results/<profile>/expert/<task>/ (paths.ts).
+ *
+ * Training layouts are Robotouille procedural layouts for seeds firstSeed, firstSeed+1, … (default
+ * 10000…), kept only when disjoint from every evaluation layout: the paper's seeds 42…420 and the
+ * extended protocol's 42·k (k = 1…100), compared on the seeds the generator *really* used (it retries
+ * seed+1 silently when generation fails: 420 plays 421) and on the layouts themselves. Two training
+ * seeds that generate the same layout (seed s fails and becomes s+1) count once.
+ */
+import { extendedSeeds } from "../eval/protocol";
+import { loadLayoutInfo } from "../kitchen/instantiate";
+import type { Layout } from "../kitchen/layout";
+import { PAPER_TASKS } from "../kitchen/tasks";
+import { PromptConfig } from "../agent/prompt";
+import { UserError } from "../util/errors";
+import { writeFileAtomic } from "../util/files";
+import { Profile } from "../util/profile";
+import { Progress, ProgressSink, silentProgress } from "../util/progress";
+import { DATASET_PROMPT_CONFIG, ExpertTrajectory, singleTurnRows, SingleTurnRow, trajectoryRecord } from "./dataset";
+import { ExpertPaths, expertPaths, Split } from "./paths";
+import { Kitchen } from "../kitchen/kitchen";
+import { taskIdOf, trajectoryFrom, TrajectoryInfo } from "./trajectory";
+
+export interface DatasetConfig {
+  /** Tasks (default: the paper's four). */
+  tasks: string[];
+  /** Training layouts per task (trajectories). */
+  perTask: number;
+  /** First candidate seed (default 10000, far above the evaluation seeds). */
+  firstSeed: number;
+  /** Fraction of each task's layouts held out for validation (the last ones in seed order). */
+  valFraction: number;
+  /** Evaluation seeds per task to stay disjoint from: 42·k for k = 1…evalSeedsPerTask. */
+  evalSeedsPerTask: number;
+  /** Budget of A* expansions per search. */
+  maxExpanded?: number;
+  /** Explicit training seeds (instead of perTask seeds from firstSeed). */
+  seeds?: number[];
+}
+
+export const DATASET_DEFAULTS: Readonly<DatasetConfig> = Object.freeze({
+  tasks: [...PAPER_TASKS],
+  perTask: 100,
+  firstSeed: 10000,
+  valFraction: 0.1,
+  evalSeedsPerTask: 100,
+});
+
+/** A training layout: the seed asked for and the seed the generator used. */
+export interface TrainingLayout {
+  seed: number;
+  effectiveSeed: number;
+}
+
+/** The evaluation layouts a task's training data must avoid: effective seeds and layout texts. */
+export function evaluationLayouts(task: string, evalSeedsPerTask = DATASET_DEFAULTS.evalSeedsPerTask): { effectiveSeeds: Set<number>; layouts: Set<string> } {
+  const effectiveSeeds = new Set<number>();
+  const layouts = new Set<string>([JSON.stringify(loadLayoutInfo(task, null).layout)]);
+  for (const seed of extendedSeeds(evalSeedsPerTask)) {
+    const { layout, effectiveSeed } = loadLayoutInfo(task, seed);
+    effectiveSeeds.add(Number(effectiveSeed));
+    layouts.add(JSON.stringify(layout));
+  }
+  return { effectiveSeeds, layouts };
+}
+
+/**
+ * Training layouts: the first `n` seeds from `firstSeed` up whose layouts are new and disjoint from
+ * evaluation — or, with `seeds`, exactly those seeds (an evaluation layout among them is an error;
+ * a seed that plays the same layout as an earlier one is skipped).
+ */
+export function trainingLayouts(
+  task: string,
+  n: number,
+  firstSeed = DATASET_DEFAULTS.firstSeed,
+  evalSeedsPerTask = DATASET_DEFAULTS.evalSeedsPerTask,
+  seeds?: readonly number[],
+): (TrainingLayout & { layout: Layout })[] {
+  if (!seeds && (!Number.isInteger(n) || n < 1)) throw new UserError(`number of training layouts must be a positive integer, got ${n}`);
+  if (!Number.isSafeInteger(firstSeed) || firstSeed < 0) throw new UserError(`first seed must be a non-negative integer, got ${firstSeed}`);
+  const avoid = evaluationLayouts(task, evalSeedsPerTask);
+  const used = new Set<number>();
+  const out: (TrainingLayout & { layout: Layout })[] = [];
+  const candidates = seeds ?? (function* () {
+    for (let seed = firstSeed; ; seed++) yield seed;
+  })();
+  for (const seed of candidates) {
+    if (!seeds && out.length >= n) break;
+    const { layout, effectiveSeed } = loadLayoutInfo(task, seed);
+    const eff = Number(effectiveSeed);
+    const isEval = avoid.effectiveSeeds.has(eff) || avoid.layouts.has(JSON.stringify(layout));
+    if (isEval && seeds) {
+      throw new UserError(`training seed ${seed} plays an evaluation layout of ${taskIdOf(task)} (generated from seed ${eff}); choose seeds disjoint from 42·k, k = 1…${evalSeedsPerTask}`);
+    }
+    if (used.has(eff) || isEval) continue;
+    used.add(eff);
+    out.push({ seed, effectiveSeed: eff, layout });
+  }
+  if (out.length === 0) throw new UserError(`no training layouts for ${taskIdOf(task)}`);
+  return out;
+}
+
+/** Ambiguity of a set of expert states: how often the expert action is not the only optimal one. */
+export interface AmbiguityStats {
+  states: number;
+  /** States where more than one action keeps the optimal distance. */
+  ambiguous: number;
+  fraction: number;
+  meanOptimal: number;
+  maxOptimal: number;
+  meanValid: number;
+}
+
+export function ambiguityStats(infos: readonly Pick<TrajectoryInfo, "optimalCounts" | "validCounts">[]): AmbiguityStats {
+  let states = 0;
+  let ambiguous = 0;
+  let sumOpt = 0;
+  let maxOpt = 0;
+  let sumValid = 0;
+  for (const info of infos) {
+    info.optimalCounts.forEach((c, t) => {
+      states++;
+      if (c > 1) ambiguous++;
+      sumOpt += c;
+      maxOpt = Math.max(maxOpt, c);
+      sumValid += info.validCounts[t];
+    });
+  }
+  const div = (a: number) => (states ? a / states : 0);
+  return { states, ambiguous, fraction: div(ambiguous), meanOptimal: div(sumOpt), maxOptimal: maxOpt, meanValid: div(sumValid) };
+}
+
+/** Statistics of one task's dataset (stats.json). */
+export interface DatasetStats {
+  task: string;
+  layouts: { total: number; train: number; val: number; seeds: [number, number]; effectiveSeedsRetried: number };
+  length: { mean: number; min: number; max: number; histogram: Record<string, number> };
+  rows: { train: number; val: number };
+  ambiguity: AmbiguityStats;
+  chars: { promptMean: number; completionMean: number; completionMax: number };
+  planner: { ms: number; expanded: number };
+}
+
+function summarize(task: string, items: { layout: TrainingLayout; trajectory: ExpertTrajectory; info: TrajectoryInfo; split: Split }[], rows: Record<Split, SingleTurnRow[]>): DatasetStats {
+  const lengths = items.map((x) => x.trajectory.length);
+  const histogram: Record<string, number> = {};
+  for (const L of lengths) histogram[L] = (histogram[L] ?? 0) + 1;
+  const all = [...rows.train, ...rows.val];
+  const chars = (r: SingleTurnRow) => r.prompt.reduce((n, msg) => n + msg.content.length, 0);
+  const completion = all.map((r) => r.completion[0].content.length);
+  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+  return {
+    task,
+    layouts: {
+      total: items.length,
+      train: items.filter((x) => x.split === "train").length,
+      val: items.filter((x) => x.split === "val").length,
+      seeds: [items[0].layout.seed, items[items.length - 1].layout.seed],
+      effectiveSeedsRetried: items.filter((x) => x.layout.seed !== x.layout.effectiveSeed).length,
+    },
+    length: { mean: mean(lengths), min: Math.min(...lengths), max: Math.max(...lengths), histogram },
+    rows: { train: rows.train.length, val: rows.val.length },
+    ambiguity: ambiguityStats(items.map((x) => x.info)),
+    chars: { promptMean: mean(all.map(chars)), completionMean: mean(completion), completionMax: Math.max(...completion) },
+    planner: { ms: items.reduce((a, x) => a + x.info.ms, 0), expanded: items.reduce((a, x) => a + x.info.expanded, 0) },
+  };
+}
+
+/** Write one task's dataset files (trajectories with their split, train/val rows, stats, manifest). */
+export function writeTaskDataset(
+  paths: ExpertPaths,
+  items: { layout: TrainingLayout; trajectory: ExpertTrajectory; info: TrajectoryInfo; split: Split }[],
+  manifest: Record<string, unknown>,
+  prompt: PromptConfig = DATASET_PROMPT_CONFIG,
+): DatasetStats {
+  if (items.length === 0) throw new UserError(`no expert trajectories to write to ${paths.dir}`);
+  const rows: Record<Split, SingleTurnRow[]> = { train: [], val: [] };
+  const trajLines: string[] = [];
+  for (const x of items) {
+    trajLines.push(JSON.stringify({ ...trajectoryRecord(x.trajectory), split: x.split }));
+    rows[x.split].push(...singleTurnRows(x.trajectory, prompt));
+  }
+  const stats = summarize(items[0].trajectory.task, items, rows);
+  const jsonl = (xs: unknown[]) => xs.map((x) => JSON.stringify(x) + "\n").join("");
+  writeFileAtomic(paths.trajectories, trajLines.map((l) => l + "\n").join(""));
+  writeFileAtomic(paths.train, jsonl(rows.train));
+  writeFileAtomic(paths.val, jsonl(rows.val));
+  writeFileAtomic(paths.stats, JSON.stringify(stats, null, 2) + "\n");
+  writeFileAtomic(paths.manifest, JSON.stringify({ ...manifest, prompt }, null, 2) + "\n");
+  return stats;
+}
+
+/** Which layouts of n go to validation: the last ceil(valFraction·n), at least one when n ≥ 2. */
+export function splitOf(index: number, n: number, valFraction: number): Split {
+  if (!(valFraction >= 0 && valFraction < 1)) throw new UserError(`validation fraction must be in [0, 1), got ${valFraction}`);
+  const nVal = valFraction === 0 || n < 2 ? 0 : Math.max(1, Math.ceil(valFraction * n));
+  return index >= n - nVal ? "val" : "train";
+}
+
+/**
+ * Generate the planner's expert datasets for every task of `cfg` and write them (under
+ * `root/<task>/` when given, else results/<profile>/expert/<task>/). Returns each task's statistics.
+ */
+export function generateExpertData(
+  overrides: Partial<DatasetConfig> = {},
+  opts: { root?: string; profile?: Profile; progress?: ProgressSink; command?: string } = {},
+): DatasetStats[] {
+  const cfg: DatasetConfig = { ...DATASET_DEFAULTS, ...overrides };
+  const out: DatasetStats[] = [];
+  for (const task of cfg.tasks) {
+    const id = taskIdOf(task);
+    const layouts = trainingLayouts(task, cfg.perTask, cfg.firstSeed, cfg.evalSeedsPerTask, cfg.seeds);
+    const progress = new Progress(`expert ${id}`, layouts.length, opts.progress ?? silentProgress);
+    const items = layouts.map(({ seed, effectiveSeed, layout }, k) => {
+      const { trajectory, info } = trajectoryFrom(Kitchen.fromLayout(layout), { task, seed, effectiveSeed }, { maxExpanded: cfg.maxExpanded });
+      progress.tick();
+      return { layout: { seed, effectiveSeed }, trajectory, info, split: splitOf(k, layouts.length, cfg.valFraction) };
+    });
+    const manifest = {
+      task: id,
+      expert: "planner",
+      config: cfg,
+      seeds: layouts.map((l, k) => ({ seed: l.seed, effective_seed: l.effectiveSeed, split: splitOf(k, layouts.length, cfg.valFraction) })),
+      disjoint_from: `default layout and seeds 42·k, k = 1…${cfg.evalSeedsPerTask} (effective seeds and layouts)`,
+      command: opts.command ?? null,
+    };
+    const stats = writeTaskDataset(expertPaths(task, { root: opts.root, profile: opts.profile }), items, manifest);
+    progress.finish(`${stats.rows.train + stats.rows.val} rows`);
+    out.push(stats);
+  }
+  return out;
+}
