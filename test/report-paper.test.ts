@@ -11,6 +11,7 @@ import {
   auditTables,
   bestMask,
   compareWithPaper,
+  evaluationOptima,
   loadPaperResults,
   moverDifference,
   paperRoundTrip,
@@ -163,6 +164,28 @@ test("audit: ASAT = SR·ASST + (1 − SR)·T holds in every published cell but o
     t.true(c.identity_ok && c.reconstructible, `${c.task}/${c.model}/${c.trained_on}: residual ${c.residual}`);
   }
   t.true(a.consistency.length === 4 && a.consistency.every((c) => c.ok), "Table 1's SFT+GRPO rows equal the Tables 2–4 diagonal");
+});
+
+test("audit, reachability: every published ASST is at least the mean of the k shortest optimal plans of Robotouille's evaluation layouts", (t) => {
+  const optima = evaluationOptima();
+  // lib/expert's planner on lib/kitchen's bit-exact layouts for seeds 42, 84, …, 420
+  t.deepEqual(optima.cheese_sandwich, [7, 8, 10, 11, 8, 14, 8, 8, 8, 5]);
+  t.deepEqual(optima.burger, [8, 12, 14, 8, 8, 10, 8, 8, 8, 8]);
+  const a = auditTables(paper, { optima });
+  const checked = a.cells.filter((c) => c.reachable !== null);
+  t.is(checked.length, 25, "every cell with a success");
+  t.true(checked.every((c) => c.reachable));
+  // SFT+GRPO on Cheese Sandwich: 3 successes averaging 6.7 = the three easiest layouts (5, 7, 8) solved optimally
+  const tight = checked.filter((c) => Math.abs(Number(c.asst) - c.asst_floor!) < 0.05).map((c) => `${c.table}/${c.trained_on ?? ""}/${c.task}/${c.model}`);
+  t.true(tight.includes("table1//cheese_sandwich/Qwen2.5-1.5b (w/ SFT & GRPO)"), tight.join(" | "));
+  t.true(tight.includes("table1//burger/Qwen2.5-1.5b (w/ SFT & GRPO)"), "7 successes at 8.0: the seven 8-step layouts");
+  const p = loadPaperResults();
+  const i = p.table1.findIndex((r) => r.task === "cheese_sandwich" && r.model === "Qwen2.5-1.5b (w/ SFT & GRPO)");
+  p.table1[i] = { ...p.table1[i], asst: 6.0, asat: 12.3 }; // 0.3·6 + 0.7·15 = 12.3: the identity holds, the floor does not
+  const bad = auditTables(p, { optima }).failing.find((c) => c.task === "cheese_sandwich")!;
+  t.true(bad.identity_ok);
+  t.false(bad.reachable);
+  t.regex(bad.problems.join(" "), /below 6\.67, the mean of the 3 shortest optimal plans/);
 });
 
 test("audit catches a cell whose ASAT does not fit its SR and ASST", (t) => {

@@ -8,7 +8,8 @@
  * 3. **reconstruction**: some n integer episodes print these numbers: k = SR·n successes with integer
  *    step counts in [1, T] summing to S, S/k rounding to the printed ASST and (S + (n − k)·T)/n to the
  *    printed ASAT;
- * 4. optionally **minimal steps**: ASST is not below the fewest steps any evaluation layout can be solved in;
+ * 4. optionally **reachability**: given the optimal plan length of each evaluation layout (lib/expert's
+ *    planner on Robotouille's seeds), k successes cannot average fewer steps than the k shortest optima;
  * 5. across tables: the paper's SFT+GRPO row of Table 1 equals the diagonal of Tables 2–4.
  * A failing cell gets the nearest readings that would make it consistent (change one number).
  */
@@ -45,7 +46,9 @@ export interface AuditCell {
   definition_ok: boolean;
   reconstructions: Reconstruction[];
   reconstructible: boolean | null;
-  min_steps_ok: boolean | null;
+  /** The fewest steps k successes can average: the mean of the k shortest optimal plans (null: not checked). */
+  asst_floor: number | null;
+  reachable: boolean | null;
   ok: boolean;
   problems: string[];
   /** Readings that change one printed number and make the cell consistent. */
@@ -53,8 +56,8 @@ export interface AuditCell {
 }
 
 export interface AuditOptions {
-  /** Fewest steps any evaluation layout of a task needs (from the expert planner), if known. */
-  minSteps?: Record<string, number>;
+  /** Per task, the optimal plan length of each evaluation layout (optima.ts), if known. */
+  optima?: Record<string, number[]>;
 }
 
 const half = (decimals: number | undefined) => (decimals === undefined ? 1e-9 : 0.5 * 10 ** -decimals);
@@ -144,11 +147,14 @@ export function auditCell(c: CellStats, where: { table: "table1" | "cross_task";
   } else {
     problems.push("no timeout known for the task: identity not checked");
   }
-  let min_steps_ok: boolean | null = null;
-  const min = opts.minSteps?.[where.task];
-  if (min !== undefined && c.asst !== null) {
-    min_steps_ok = c.asst + half(d.asst) >= min;
-    if (!min_steps_ok) problems.push(`ASST ${cellText(c, "asst")} is below ${min}, the fewest steps any evaluation layout of ${where.task} can be solved in`);
+  let asst_floor: number | null = null;
+  let reachable: boolean | null = null;
+  const optima = opts.optima?.[where.task];
+  const k = Math.round(c.sr * c.n);
+  if (optima && c.runs === 1 && c.asst !== null && k >= 1 && k <= optima.length) {
+    asst_floor = [...optima].sort((a, b) => a - b).slice(0, k).reduce((a, b) => a + b, 0) / k;
+    reachable = c.asst + half(d.asst) + 1e-9 >= asst_floor;
+    if (!reachable) problems.push(`ASST ${cellText(c, "asst")} is below ${fixed(asst_floor, 2)}, the mean of the ${k} shortest optimal plans of ${where.task}'s evaluation layouts`);
   }
   return {
     ...where,
@@ -164,7 +170,8 @@ export function auditCell(c: CellStats, where: { table: "table1" | "cross_task";
     definition_ok,
     reconstructions,
     reconstructible,
-    min_steps_ok,
+    asst_floor,
+    reachable,
     ok: problems.length === 0,
     problems,
     alternatives,
@@ -198,9 +205,10 @@ export function auditTables(rs: ResultSet, opts: AuditOptions = {}): AuditResult
   return { cells, failing: cells.filter((c) => !c.ok), consistency };
 }
 
-/** The audit as a grid: every cell, its identity residual and the three checks. */
+/** The audit as a grid: every cell, its identity residual and the checks (reachability when optima were given). */
 export function auditGrid(a: AuditResult, rs: ResultSet): Grid {
   const yes = (b: boolean | null) => (b === null ? "" : b ? "✓" : "✗");
+  const withOptima = a.cells.some((c) => c.asst_floor !== null);
   const rows: GridCell[][] = a.cells.map((c) => [
     { text: c.table === "table1" ? "1" : "2–4" },
     { text: c.table === "table1" ? taskTitle(c.task) : `${taskTitle(c.trained_on!)} → ${taskTitle(c.task)}` },
@@ -213,6 +221,7 @@ export function auditGrid(a: AuditResult, rs: ResultSet): Grid {
     { text: yes(c.identity_ok) },
     { text: yes(c.definition_ok) },
     { text: yes(c.reconstructible) },
+    ...(withOptima ? [{ text: c.asst_floor === null ? "" : `${yes(c.reachable)} (≥ ${fixed(c.asst_floor, 2)})` }] : []),
     { text: c.ok ? "ok" : "FAILS", bold: !c.ok },
   ]);
   const blocks: number[] = [];
@@ -222,9 +231,11 @@ export function auditGrid(a: AuditResult, rs: ResultSet): Grid {
   return {
     id: "audit",
     label: "Audit",
-    caption: `${rs.title}: does ASAT = SR·ASST + (1 − SR)·T hold in every cell (T: the task's timeout; within the printed precision), is ASST "—" exactly when SR = 0, and can ${rs.table1[0]?.n ?? 10} integer episodes print the cell's three numbers?`,
-    header: ["Table", "Task", "Model", "SR", "ASAT", "ASST", "T", "SR·ASST+(1−SR)·T", "identity", "ASST defined iff SR>0", "integer episodes", "verdict"],
-    align: ["c", "l", "l", "c", "c", "c", "c", "c", "c", "c", "c", "c"],
+    caption:
+      `${rs.title}: does ASAT = SR·ASST + (1 − SR)·T hold in every cell (T: the task's timeout; within the printed precision), is ASST "—" exactly when SR = 0, and can ${rs.table1[0]?.n ?? 10} integer episodes print the cell's three numbers?` +
+      (withOptima ? " Reachable: k = SR·n successes average at least the mean of the k shortest optimal plans among the evaluation layouts." : ""),
+    header: ["Table", "Task", "Model", "SR", "ASAT", "ASST", "T", "SR·ASST+(1−SR)·T", "identity", "ASST defined iff SR>0", "integer episodes", ...(withOptima ? ["reachable (ASST floor)"] : []), "verdict"],
+    align: ["c", "l", "l", "c", "c", "c", "c", "c", "c", "c", "c", ...(withOptima ? ["c" as const] : []), "c"],
     rows,
     blocks,
     notes: [
@@ -260,10 +271,10 @@ export function auditHtml(a: AuditResult, rs: ResultSet): string {
 
 /** The audit, one row per cell, machine-readable. */
 export function auditCsv(a: AuditResult): string {
-  const head = ["table", "task", "model", "trained_on", "sr", "asat", "asst", "timeout", "predicted_asat", "identity_ok", "definition_ok", "reconstructible", "ok", "problems"];
+  const head = ["table", "task", "model", "trained_on", "sr", "asat", "asst", "timeout", "predicted_asat", "identity_ok", "definition_ok", "reconstructible", "asst_floor", "reachable", "ok", "problems"];
   const opt = (x: number | null, f: (v: number) => string) => (x === null ? "" : f(x));
   return toCsv([
     head,
-    ...a.cells.map((c) => [c.table, c.task, c.model, c.trained_on ?? "", c.sr, c.asat, c.asst, opt(c.timeout, String), opt(c.predicted_asat, (v) => v.toFixed(4)), String(c.identity_ok), String(c.definition_ok), String(c.reconstructible), String(c.ok), c.problems.join("; ")]),
+    ...a.cells.map((c) => [c.table, c.task, c.model, c.trained_on ?? "", c.sr, c.asat, c.asst, opt(c.timeout, String), opt(c.predicted_asat, (v) => v.toFixed(4)), String(c.identity_ok), String(c.definition_ok), String(c.reconstructible), opt(c.asst_floor, (v) => v.toFixed(4)), c.reachable === null ? "" : String(c.reachable), String(c.ok), c.problems.join("; ")]),
   ]);
 }

@@ -22,3 +22,4 @@ export * from "./figures";
 export * from "./write";
 export * from "./study";
 export * from "./roundtrip";
+export * from "./optima";

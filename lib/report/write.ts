@@ -36,8 +36,8 @@ export interface ReportOptions {
   figures?: boolean;
   /** Learning-curve points (curves.ts); a figure when non-empty. */
   curves?: CurvePoint[];
-  /** Minimal steps per task for the audit's fourth check (optional). */
-  minSteps?: Record<string, number>;
+  /** Optimal plan length of each evaluation layout, per task, for the audit's reachability check (optima.ts). */
+  optima?: Record<string, number[]>;
 }
 
 export interface WrittenReport {
@@ -129,7 +129,7 @@ export async function writeReport(rs: ResultSet, dir: string, opts: ReportOption
   }
 
   const audited = rs.kind === "published" ? rs : paper;
-  const audit = audited ? auditTables(audited, { minSteps: opts.minSteps }) : null;
+  const audit = audited ? auditTables(audited, { optima: opts.optima }) : null;
   let auditMd = "";
   let auditFragment = "";
   if (audit && audited) {
