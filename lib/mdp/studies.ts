@@ -1,0 +1,219 @@
+/**
+ * The numbers behind notebooks 02 and 03, as plain rows that the figures (figures.ts) and the
+ * notebooks' tables consume: every value a notebook shows is computed here, where tests reach it.
+ */
+import type { ProgressSink } from "../util/progress";
+import { silentProgress } from "../util/progress";
+import { amplifiedTask, AmplifiedTask } from "./amplify";
+import { finiteGroupFixedPoints, GrpoSimConfig, simulateGrpo } from "./grpoSim";
+import { oneMinusSigmoidString } from "./logodds";
+import { ninesOf } from "./format";
+import { Mdp, expertTrajectory } from "./mdp";
+import { Rational } from "./rational";
+import { fixedPoints, isMonotone, iterationLimit, successMap, successRecursion } from "./recursion";
+import { enumerateMinimalSuccess, minimalSuccessEverywhere, productSuccess, withExpertProbability } from "./success";
+
+export interface RecursionRow {
+  beta: number;
+  pRef: number;
+  eps: number;
+  n: number;
+  p: number;
+  logit: number;
+  oneMinusP: string;
+  /** −log10(1 − p_n). */
+  nines: number;
+}
+
+export interface RecursionSummary {
+  beta: number;
+  pRef: number;
+  eps: number;
+  /** Iterates computed (fewer than asked when the logit overflowed). */
+  iterates: number;
+  monotone: boolean;
+  /** min_{n ≥ 1} p_n > p_ref, compared in logits (exact far below float64). */
+  aboveRef: boolean;
+  limit: "interior" | "one" | "none";
+  limitP: number | null;
+  limitOneMinusP: string | null;
+  limitSlope: number | null;
+  /** All interior fixed points, "p* (stable|unstable, h′ = …)". */
+  fixedPoints: { p: number; oneMinusP: string; slope: number; stable: boolean }[];
+}
+
+/** p_n for every (β, p_ref, ε) of a grid, with each configuration's fixed points and limit. */
+export function recursionGrid(grid: { betas: number[]; pRefs: number[]; epss: number[]; iters: number }): { rows: RecursionRow[]; summaries: RecursionSummary[] } {
+  const rows: RecursionRow[] = [];
+  const summaries: RecursionSummary[] = [];
+  for (const eps of grid.epss) {
+    for (const beta of grid.betas) {
+      for (const pRef of grid.pRefs) {
+        const params = { beta, pRef, eps };
+        const it = successRecursion(params, grid.iters);
+        it.logit.forEach((l, n) => rows.push({ beta, pRef, eps, n, p: it.p[n], logit: l, oneMinusP: it.oneMinusP[n], nines: ninesOf(it.oneMinusP[n]) }));
+        const lim = iterationLimit(params);
+        const fp = lim.kind === "interior" ? lim.fixedPoint : null;
+        summaries.push({
+          beta,
+          pRef,
+          eps,
+          iterates: it.logit.length - 1,
+          monotone: isMonotone(it.logit),
+          aboveRef: it.logit.slice(1).every((l) => l > it.logit[0]),
+          limit: lim.kind,
+          limitP: lim.kind === "one" ? 1 : fp ? fp.p : null,
+          limitOneMinusP: lim.kind === "one" ? "0" : fp ? fp.oneMinusP : null,
+          limitSlope: lim.kind === "one" ? 0 : fp ? fp.slope : null,
+          fixedPoints: fixedPoints(params).map((f) => ({ p: f.p, oneMinusP: f.oneMinusP, slope: f.slope, stable: f.stable })),
+        });
+      }
+    }
+  }
+  return { rows, summaries };
+}
+
+export interface CobwebRow {
+  label: string;
+  /** "map" (h(p) over p), "diagonal", "iterates" (cobweb path), "fixed point". */
+  series: string;
+  order: number;
+  x: number;
+  y: number;
+  stable?: boolean;
+}
+
+/** h(p) over p, the diagonal, the cobweb of the first `steps` iterates and the fixed points. */
+export function cobwebRows(configs: { beta: number; pRef: number; eps: number }[], steps = 12, points = 400): CobwebRow[] {
+  const rows: CobwebRow[] = [];
+  for (const c of configs) {
+    const label = `β=${c.beta}, p_ref=${c.pRef}, ε=${c.eps}`;
+    for (let i = 1; i < points; i++) {
+      const p = i / points;
+      rows.push({ label, series: "h(p)", order: i, x: p, y: successMap(p, c) });
+    }
+    rows.push({ label, series: "diagonal", order: 0, x: 0, y: 0 }, { label, series: "diagonal", order: 1, x: 1, y: 1 });
+    const ps = successRecursion(c, steps).p;
+    let order = 0;
+    rows.push({ label, series: "iterates", order: order++, x: ps[0], y: 0 });
+    for (let n = 0; n + 1 < ps.length; n++) {
+      rows.push({ label, series: "iterates", order: order++, x: ps[n], y: ps[n + 1] });
+      rows.push({ label, series: "iterates", order: order++, x: ps[n + 1], y: ps[n + 1] });
+    }
+    for (const f of fixedPoints(c)) rows.push({ label, series: "fixed point", order: 0, x: f.p, y: f.p, stable: f.stable });
+  }
+  return rows;
+}
+
+export interface FiniteGroupStudy {
+  pRef: number;
+  beta: number;
+  /** The population recursion's limit from p_ref (ε = 0), or 1. */
+  population: number;
+  /** Per G: the predicted stationary point reached from p_ref, the simulated mean (last half) per seed. */
+  summary: { G: number; predicted: number; simulatedMean: number; simulatedSd: number; flatGroups: number }[];
+  /** Subsampled trajectories for plotting. */
+  trajectories: { G: number; seed: number; step: number; p: number }[];
+}
+
+/**
+ * Finite-G GRPO at one state against the recursion. The policy has `actions` actions, the expert's
+ * with p_ref and the rest equal; each G runs `seeds` independent simulations; the "simulated mean"
+ * averages π(a*) over the last half of the steps and over seeds.
+ */
+export function finiteGroupStudy(
+  opts: { pRef: number; beta: number; groupSizes: number[]; seeds: number; actions?: number } & Partial<GrpoSimConfig>,
+  progress: ProgressSink = silentProgress,
+): FiniteGroupStudy {
+  const K = opts.actions ?? 4;
+  const piRef = [opts.pRef, ...new Array(K - 1).fill((1 - opts.pRef) / (K - 1))];
+  const rewards = piRef.map((_, a) => (a === 0 ? 1 : 0));
+  const lim = iterationLimit({ beta: opts.beta, pRef: opts.pRef, eps: 0 });
+  const population = lim.kind === "interior" ? lim.fixedPoint.p : lim.kind === "one" ? 1 : NaN;
+  const summary: FiniteGroupStudy["summary"] = [];
+  const trajectories: FiniteGroupStudy["trajectories"] = [];
+  let done = 0;
+  for (const G of opts.groupSizes) {
+    const means: number[] = [];
+    let flat = 0;
+    for (let seed = 0; seed < opts.seeds; seed++) {
+      const r = simulateGrpo(piRef, rewards, { ...opts, groupSize: G, beta: opts.beta, seed });
+      const tail = r.success.slice(Math.floor(r.success.length / 2));
+      means.push(tail.reduce((a, b) => a + b, 0) / tail.length);
+      flat += r.flatGroups / opts.seeds;
+      const every = Math.max(1, Math.floor(r.success.length / 200));
+      r.success.forEach((p, step) => step % every === 0 && trajectories.push({ G, seed, step, p }));
+      progress.update(`finite-G GRPO: G=${G} seed ${seed + 1}/${opts.seeds} (${++done}/${opts.groupSizes.length * opts.seeds})`);
+    }
+    // The stationary point the expected dynamics reach from p_ref: the first stable one above it.
+    const pred = finiteGroupFixedPoints(opts.pRef, opts.beta, G, { delta: opts.delta, std: opts.std, kl: opts.kl }).find((f) => f.stable);
+    const m = means.reduce((a, b) => a + b, 0) / means.length;
+    const sd = Math.sqrt(means.reduce((a, b) => a + (b - m) * (b - m), 0) / Math.max(1, means.length - 1));
+    summary.push({ G, predicted: pred ? pred.p : 1, simulatedMean: m, simulatedSd: sd, flatGroups: flat });
+  }
+  progress.done(`finite-G GRPO: ${opts.groupSizes.length} group sizes × ${opts.seeds} seeds`);
+  return { pRef: opts.pRef, beta: opts.beta, population, summary, trajectories };
+}
+
+/** Predicted finite-G stationary point (from p_ref, stable) for many G, for the "how G matters" curve. */
+export function finiteGroupCurve(pRef: number, beta: number, groupSizes: number[], opts: { kl?: "exact" | "k3"; delta?: number } = {}): { G: number; p: number; oneMinusP: string }[] {
+  return groupSizes.map((G) => {
+    const f = finiteGroupFixedPoints(pRef, beta, G, opts).find((x) => x.stable);
+    return { G, p: f ? f.p : 1, oneMinusP: f ? oneMinusSigmoidString(f.logit) : "0" };
+  });
+}
+
+export interface SweepRow {
+  p: number;
+  series: "enumeration" | "product";
+  value: number;
+}
+
+/**
+ * P_0 as the expert probability at one state moves over `ps` (the other actions keep their
+ * proportions): by enumeration (the true minimal-step success) and by the product.
+ */
+export function expertProbabilitySweep(m: Mdp, state: number, ps: Rational[]): SweepRow[] {
+  return ps.flatMap((p) => {
+    const mm = withExpertProbability(m, state, p);
+    return [
+      { p: p.toNumber(), series: "enumeration" as const, value: enumerateMinimalSuccess(mm).probability.toNumber() },
+      { p: p.toNumber(), series: "product" as const, value: productSuccess(mm).toNumber() },
+    ];
+  });
+}
+
+export interface Theorem33Row {
+  state: string;
+  unique: boolean;
+  before: Rational;
+  after: Rational;
+  /** after ≥ before. */
+  improved: boolean;
+}
+
+/**
+ * Theorem 3.3 on an MDP: set π(π^GT(s)|s) to `raise(old)` at every state in `states` (all expert
+ * states by default) and compare the minimal-step success from every state before and after.
+ */
+export function theorem33(m: Mdp, raise: (old: Rational) => Rational, states?: number[]): Theorem33Row[] {
+  let after = m;
+  const targets = states ?? m.expert.map((a, s) => (a >= 0 ? s : -1)).filter((s) => s >= 0);
+  for (const s of targets) after = withExpertProbability(after, s, raise(m.policy[s][m.expert[s]]));
+  const P0 = minimalSuccessEverywhere(m);
+  const P1 = minimalSuccessEverywhere(after);
+  return m.states
+    .map((name, s) => ({ name, s }))
+    .filter(({ s }) => P0[s].steps !== Infinity && !m.isGoal[s])
+    .map(({ name, s }) => ({ state: name, unique: P0[s].unique, before: P0[s].probability, after: P1[s].probability, improved: P1[s].probability.cmp(P0[s].probability) >= 0 }));
+}
+
+/** The expert states s_0 … s_{T−1} of an MDP, by index (for per-state edits in notebooks). */
+export function expertStates(m: Mdp): number[] {
+  return expertTrajectory(m).states.slice(0, -1);
+}
+
+/** notebook 03's last table: per-state p* in the product, for several β. */
+export function amplifiedTaskStudy(pRefs: number[], betas: number[], eps: number): { beta: number; task: AmplifiedTask }[] {
+  return betas.map((beta) => ({ beta, task: amplifiedTask(pRefs, { beta, eps }) }));
+}
