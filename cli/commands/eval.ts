@@ -90,7 +90,7 @@ examples:
   stgrpo eval --policy learned --checkpoint results/cpu/learn/burger/grpo-s0 --run grpo-s0 \\
               --out results/cpu/eval/paper/learned.jsonl`;
 
-const FLAGS = {
+export const EVAL_FLAGS = {
   policy: { type: "string" },
   protocol: { type: "string" },
   tasks: { type: "string" },
@@ -126,7 +126,7 @@ const FLAGS = {
   rollouts: { type: "string" },
 } as const;
 
-type Values = ReturnType<typeof parseFlags<typeof FLAGS>>["values"];
+type Values = ReturnType<typeof parseFlags<typeof EVAL_FLAGS>>["values"];
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   const x = intFlag(name, value, fallback);
@@ -198,7 +198,7 @@ export const evalCommand: Command = {
   summary: "multi-turn evaluation (paper or extended protocol): SR, ASAT, ASST with intervals",
   usage,
   async run(argv) {
-    const { values: v, positionals } = parseFlags(argv, FLAGS);
+    const { values: v, positionals } = parseFlags(argv, EVAL_FLAGS);
     if (positionals.length) throw new UserError(`unexpected argument "${positionals[0]}" (tasks go in --tasks)`);
     if (!v.out) throw new UserError("--out FILE.jsonl is required");
     const protocol = protocolOf(v);
