@@ -106,4 +106,5 @@ test("bad flags: missing --results or --out, an unknown profile, a cross model w
   failsWith(t, ["--results", FIXTURE, "--out", tmp("x"), "--profile", "gpu"], /--profile must be one of ci, cpu, paper/);
   failsWith(t, ["--results", FIXTURE, "--out", tmp("x"), "--cross-model", "expert"], /--cross-model expert has no episodes with a trained_on/);
   failsWith(t, ["--results", FIXTURE, "--out", tmp("x"), "--match", "nonsense"], /--match expects OURS=PAPER/);
+  failsWith(t, ["--results", FIXTURE, "--out", tmp("x"), "--protocol", "extended"], /no episodes of protocol "extended" under/);
 });

@@ -7,7 +7,7 @@
 import test from "ava";
 import * as path from "node:path";
 import { computeMetrics } from "../lib/eval/metrics";
-import { assignCells, loadProfileStudy, loadStudy, REPORT_FIXTURE, runMetricsFrame, summarizeEpisodes, tInterval } from "../lib/report/index";
+import { assignCells, loadProfileStudy, loadStudy, REPORT_FIXTURE, runMetricsFrame, selectProtocol, summarizeEpisodes, tInterval } from "../lib/report/index";
 import type { CellStats, ResultSet } from "../lib/report/index";
 
 const FIXTURE = path.join(__dirname, "fixtures", "report", "study");
@@ -131,4 +131,16 @@ test("loadProfileStudy: the profile's episodes when there are some, else the fal
   t.regex(noEpisodes.message, /has no episode JSONL yet, so this run shows the report's test fixture/);
   t.is(noEpisodes.study!.results.title, "Test fixture (made-up episodes) — not a result");
   t.is(noEpisodes.study!.results.command, "stgrpo tables --results test/fixtures/report/study --out x", "the command names where the numbers came from");
+});
+
+test("protocols are not pooled: the paper protocol by default, the others set aside with a note", (t) => {
+  const ep = (protocol: string | undefined, run: string, success: boolean) => ({ run, model: "expert", trained_on: null, task: "burger", seed: 42, success, steps: success ? 8 : 15, timeout: 15, protocol });
+  const episodes = [ep("paper", "paper", true), ep("extended-100", "extended-100", false), ep("extended-100", "extended-100", false), ep(undefined, "old", true)];
+  const paper = selectProtocol(episodes);
+  t.is(paper.choice, "paper");
+  t.deepEqual(paper.kept.map((e) => e.run), ["paper", "old"], "episodes naming no protocol count as the paper's");
+  t.deepEqual(paper.setAside, { "extended-100": 2 });
+  t.deepEqual(selectProtocol(episodes, "extended").kept.map((e) => e.run), ["extended-100", "extended-100"]);
+  t.is(selectProtocol(episodes, "all").kept.length, 4);
+  t.is(selectProtocol([ep("extended-100", "x", true)]).choice, "all", "no paper-protocol episode: keep what there is");
 });

@@ -9,7 +9,7 @@ import { UserError } from "../../lib/util/errors";
 import { PROFILES, Profile } from "../../lib/util/profile";
 
 const usage = `usage: stgrpo tables --results DIR --out DIR [--profile ci|cpu|paper] [--title TEXT]
-                     [--match OURS=PAPER]... [--cross-model NAME] [--no-figures] [--json]
+                     [--match OURS=PAPER]... [--cross-model NAME] [--protocol P] [--no-figures] [--json]
 
 Read every episode JSONL under --results (recursively; files of another shape, such as training
 metrics, datasets and traces, are skipped with a note on stderr) and write the paper's Tables 1–4
@@ -31,6 +31,8 @@ seeds) shows the mean of per-run metrics with a t interval across runs.
   --match OURS=PAPER   stand our model beside a paper row ("sft+grpo=Qwen2.5-1.5b (w/ SFT & GRPO)",
                        or OURS=none); repeatable. Defaults: expert, untrained/random, sft, sft+grpo, …
   --cross-model NAME   the model of Tables 2–4 when several have a trained_on
+  --protocol P         which evaluation protocol's episodes: paper (default when any episode names it;
+                       also episodes that name none), extended, custom, or all
   --no-figures         skip the SVG/PNG figures
   --json               print {"out", "files", "episodes", "models", "tasks", "comparison"} on stdout`;
 
@@ -48,6 +50,7 @@ export const tables: Command = {
         title: { type: "string" },
         match: { type: "string", multiple: true },
         "cross-model": { type: "string" },
+        protocol: { type: "string" },
         "no-figures": { type: "boolean" },
         json: { type: "boolean" },
       },
@@ -71,6 +74,7 @@ export const tables: Command = {
       title: values.title,
       matches,
       crossModel: values["cross-model"],
+      protocol: values.protocol,
       command,
     });
     for (const line of [...study.log, ...study.results.notes]) process.stderr.write(`stgrpo tables: ${line}\n`);

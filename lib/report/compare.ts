@@ -137,9 +137,12 @@ function srWithCi(c: CellStats | null): string {
   return `${cellText(c, "sr")} ${formatInterval(c.sr_ci)}`.trim();
 }
 
-/** Side-by-side grid: ours, the paper's, the difference (SR with its interval and verdict). */
+/**
+ * Side-by-side grid: ours, the paper's, the difference (SR with its interval and verdict), for our
+ * cells (the paper's rows with nothing of ours beside them stay in comparison.csv and Table 1).
+ */
 export function comparisonGrid(rows: ComparisonRow[], ours: ResultSet, table: "table1" | "cross_task"): Grid {
-  const sel = rows.filter((r) => r.table === table);
+  const sel = rows.filter((r) => r.table === table && r.ours);
   const out: GridCell[][] = [];
   const blocks: number[] = [];
   let last = "";

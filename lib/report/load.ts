@@ -20,6 +20,8 @@ export interface EpisodeLike {
   success: boolean;
   steps: number;
   timeout?: number;
+  /** lib/eval's protocol name: "paper", "extended-100", "custom" (absent in older files). */
+  protocol?: string;
 }
 
 const EPISODE_FIELDS = ["run", "model", "task", "success", "steps"] as const;
@@ -30,11 +32,12 @@ export type JsonlKind = "episodes" | "training" | "other";
 export function classifyRecord(r: unknown): { kind: JsonlKind; reason: string } {
   if (!r || typeof r !== "object" || Array.isArray(r)) return { kind: "other", reason: "first record is not a JSON object" };
   const o = r as Record<string, unknown>;
+  // Traces carry run, model, task and success too, with the turns instead of the counts.
+  if ("turns" in o) return { kind: "other", reason: "episode traces" };
   const missing = EPISODE_FIELDS.filter((f) => !(f in o));
   if (missing.length === 0 && typeof o.success === "boolean") return { kind: "episodes", reason: "episode records" };
   // Training metrics: `{step, …numbers}` (lib/learn's metrics.jsonl, the Python trainer's log).
   if (typeof o.step === "number" && Object.keys(o).some((k) => k !== "step" && typeof o[k] === "number")) return { kind: "training", reason: "training metrics" };
-  if ("turns" in o) return { kind: "other", reason: "episode traces" };
   if ("prompt" in o && "completion" in o) return { kind: "other", reason: "single-turn dataset" };
   if (Array.isArray(o.steps) && "task" in o) return { kind: "other", reason: "expert trajectories" };
   return { kind: "other", reason: `not episode records (no ${missing.join(", ") || "boolean success"})` };
@@ -97,11 +100,27 @@ function checkEpisode(r: any, where: string): EpisodeLike {
   }
   for (const f of ["run", "model", "task"]) if (typeof r[f] !== "string" || r[f] === "") throw new UserError(`${where}: "${f}" must be a non-empty string`);
   if (r.trained_on !== undefined && r.trained_on !== null && typeof r.trained_on !== "string") throw new UserError(`${where}: "trained_on" must be a string or null`);
+  if (r.protocol !== undefined && typeof r.protocol !== "string") throw new UserError(`${where}: "protocol" must be a string`);
   return r as EpisodeLike;
 }
 
 export function episodeIdentity(e: EpisodeLike): string {
   return JSON.stringify([e.run, e.model, e.trained_on ?? null, e.task, e.seed ?? null]);
+}
+
+/**
+ * Which evaluation protocol's episodes make the tables. The paper's tables are the paper protocol (its
+ * four tasks, ten seeds): `"paper"` keeps episodes of protocol "paper" and those that name none; a
+ * prefix keeps its protocols (`extended` → "extended-100"); `"all"` keeps everything. Default: `"paper"`
+ * when any episode names the paper protocol, else `"all"`. Mixing protocols would pool, say, the ten
+ * paper layouts with a hundred extended ones as if they were two training seeds.
+ */
+export function selectProtocol(episodes: EpisodeLike[], protocol?: string): { kept: EpisodeLike[]; choice: string; setAside: Record<string, number> } {
+  const choice = protocol ?? (episodes.some((e) => e.protocol === "paper") ? "paper" : "all");
+  const keep = (e: EpisodeLike) => choice === "all" || (e.protocol === undefined ? choice === "paper" : e.protocol === choice || e.protocol.startsWith(`${choice}-`));
+  const setAside: Record<string, number> = {};
+  for (const e of episodes) if (!keep(e)) setAside[e.protocol ?? "(none)"] = (setAside[e.protocol ?? "(none)"] ?? 0) + 1;
+  return { kept: episodes.filter(keep), choice, setAside };
 }
 
 /** Read every episode file under `dir` (recursively). Missing dir: UserError. */

@@ -9,7 +9,7 @@ import { UserError } from "../util/errors";
 import { PROFILES, Profile, REPO_ROOT } from "../util/profile";
 import { summarizeEpisodes, SummarizeOptions } from "./aggregate";
 import { CurvePoint, loadCurves } from "./curves";
-import { describeScan, scanResults, ScannedResults } from "./load";
+import { describeScan, scanResults, ScannedResults, selectProtocol } from "./load";
 import type { ResultSet } from "./types";
 
 /** The title every table of a profile carries, so CPU numbers are never read as the paper's. */
@@ -46,18 +46,28 @@ export interface Study {
 export interface StudyOptions extends Omit<SummarizeOptions, "title" | "profile" | "source"> {
   profile?: Profile | null;
   title?: string;
+  /** Which protocol's episodes (load.ts `selectProtocol`): paper (default when present), extended, custom, all. */
+  protocol?: string;
 }
 
 /** Read every episode JSONL under `dir` into a titled ResultSet; UserError when there are none. */
 export function loadStudy(dir: string, opts: StudyOptions = {}): Study {
+  const { protocol, ...summarize } = opts;
   const scan = scanResults(dir);
   const log = describeScan(scan);
   if (!scan.episodes.length) throw new UserError(`no episodes found under ${dir} (looked for episode JSONL: {run, model, task, success, steps, …})`);
+  const { kept, choice, setAside } = selectProtocol(scan.episodes, protocol);
+  if (!kept.length) throw new UserError(`no episodes of protocol "${choice}" under ${dir} (found: ${Object.keys(setAside).join(", ")})`);
+  const notes = [...(opts.notes ?? [])];
+  if (Object.keys(setAside).length) {
+    notes.push(`Protocol ${choice}: ${Object.entries(setAside).map(([p, n]) => `${n} episode(s) of protocol ${p}`).join(", ")} set aside (\`--protocol\` chooses).`);
+  }
   const profile = opts.profile === undefined ? inferProfile(dir) : opts.profile;
   const rel = path.relative(REPO_ROOT, path.resolve(dir));
   const source = rel && !rel.startsWith("..") ? rel : dir;
-  const results = summarizeEpisodes(scan.episodes, {
-    ...opts,
+  const results = summarizeEpisodes(kept, {
+    ...summarize,
+    notes,
     title: opts.title ?? profileTitle(profile, source),
     profile,
     source,
