@@ -10,8 +10,8 @@
  * | `runs.csv` | every (cell, run): n, successes, SR, ASAT, ASST per training seed |
  * | `table1.*`, `table2.*`, `table3.*`, `table4.*` | Tables 1–4 in the paper's layout (.md/.tex/.html) |
  * | `table1_intervals.*` | Table 1 with intervals and n |
- * | `comparison.csv`, `comparison_table1.*`, `comparison_cross_task.*` | ours beside the paper's, with ΔSR intervals |
- * | `audit.*` | the published tables' audit (ASAT identity, ASST definition, integer reconstruction) |
+ * | `comparison.csv`, `compare_table1.*`, `compare_cross_task.*` | ours beside the paper's, with ΔSR intervals |
+ * | `audit.md`, `audit.html`, `audit.csv` | the published tables' audit (ASAT identity, ASST definition, integer episodes, optimal-plan floor) |
  * | `tables.md`, `index.html` | everything on one page (index.html shows the figures) |
  * | `sr.svg/png`, `asst.svg/png`, `cross_task_sr.svg/png`, `sr_vs_paper.svg/png`, `learning_curves.svg/png` | figures |
  */
