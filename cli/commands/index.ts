@@ -9,5 +9,6 @@ import { tables } from "./tables";
 import { evalCommand } from "./eval";
 import { plan } from "./plan";
 import { expert } from "./expert";
+import { theory } from "./theory";
 
-export const COMMANDS: Command[] = [layout, observe, replay, reward, train, tables, evalCommand, plan, expert];
+export const COMMANDS: Command[] = [layout, observe, replay, reward, train, tables, evalCommand, plan, expert, theory];

@@ -12,7 +12,7 @@
  * the logit after 2000 is e^1000/β — beyond float64 — or, for β = 0.01, 1e45: finite, but 1 − p = e^-1e45
  * then has no correct digit left).
  */
-import { bernoulliVariance, logAddExp, logBernoulliVariance, logit, oneMinusSigmoidString, sigmoid } from "./logodds";
+import { bernoulliVariance, formatLogProbability, logAddExp, logBernoulliVariance, logit, oneMinusSigmoidString, sigmoid } from "./logodds";
 import { scanRoots } from "./roots";
 
 export interface RecursionParams {
@@ -91,7 +91,10 @@ export function successRecursion(params: RecursionParams, iters: number): Iterat
     }
     ls.push(l);
   }
-  return { logit: ls, p: ls.map(sigmoid), oneMinusP: ls.map(oneMinusSigmoidString), stoppedEarly };
+  // p_0 is p_ref as given (σ(logit p_ref) may differ from it in the last bit).
+  const p = ls.map((l, n) => (n === 0 ? params.pRef : sigmoid(l)));
+  const oneMinusP = ls.map((l, n) => (n === 0 ? formatLogProbability(Math.log1p(-params.pRef)) : oneMinusSigmoidString(l)));
+  return { logit: ls, p, oneMinusP, stoppedEarly };
 }
 
 export interface FixedPoint {
