@@ -8,6 +8,7 @@ export * from "./rational";
 export * from "./mdp";
 export * from "./success";
 export * from "./examples";
+export * from "./describe";
 export * from "./logodds";
 export * from "./roots";
 export * from "./recursion";
