@@ -3,7 +3,8 @@ import test from "ava";
 import { toSvg } from "../lib/viz/render";
 import { sandwichMdp, shortcutMdp } from "../lib/mdp/examples";
 import { graphLayout, mdpGraphFigure, recursionFigure, cobwebFigure, finiteGroupFigure, groupSizeFigure, sweepFigure, amplificationFigure } from "../lib/mdp/figures";
-import { amplifiedTaskStudy, cobwebRows, expertProbabilitySweep, finiteGroupCurve, finiteGroupStudy, recursionGrid } from "../lib/mdp/studies";
+import { amplifiedTaskStudy, cobwebRows, finiteGroupCurve, finiteGroupStudy, recursionGrid } from "../lib/mdp/studies";
+import { expertProbabilitySweep } from "../lib/mdp/theorems";
 import { Rational } from "../lib/mdp/rational";
 
 const count = (svg: string, re: RegExp) => (svg.match(re) ?? []).length;

@@ -20,7 +20,7 @@ import {
   successReportJson,
   withExpertProbability,
 } from "../lib/mdp/success";
-import { expertProbabilitySweep, theorem33 } from "../lib/mdp/studies";
+import { expertProbabilitySweep, theorem33 } from "../lib/mdp/theorems";
 
 const R = (n: number, d = 1) => Rational.of(n, d);
 

@@ -9,7 +9,8 @@
  * - `amplificationFigure`: per-state p_ref and p* in nines, per β.
  */
 import type { VegaLiteSpec } from "../viz/render";
-import type { CobwebRow, FiniteGroupStudy, RecursionRow, SweepRow } from "./studies";
+import type { CobwebRow, FiniteGroupStudy, RecursionRow } from "./studies";
+import type { SweepRow } from "./theorems";
 import type { AmplifiedTask } from "./amplify";
 import { ninesOf } from "./format";
 import { Mdp, availableActions, expertTrajectory, minimalSteps } from "./mdp";

@@ -15,6 +15,7 @@ export * from "./recursion";
 export * from "./tilt";
 export * from "./grpoSim";
 export * from "./amplify";
+export * from "./theorems";
 export * from "./studies";
 export * from "./format";
 export * from "./figures";

@@ -1,5 +1,5 @@
 /**
- * The numbers behind notebooks 02 and 03, as plain rows that the figures (figures.ts) and the
+ * The numbers behind notebook 03 (GRPO's success amplification), as plain rows that the figures (figures.ts) and the
  * notebooks' tables consume: every value a notebook shows is computed here, where tests reach it.
  */
 import type { ProgressSink } from "../util/progress";
@@ -8,10 +8,7 @@ import { amplifiedTask, AmplifiedTask } from "./amplify";
 import { finiteGroupFixedPoints, GrpoSimConfig, simulateGrpo } from "./grpoSim";
 import { oneMinusSigmoidString } from "./logodds";
 import { ninesOf } from "./format";
-import { Mdp, expertTrajectory } from "./mdp";
-import { Rational } from "./rational";
 import { fixedPoints, isMonotone, iterationLimit, successMap, successRecursion } from "./recursion";
-import { enumerateMinimalSuccess, minimalSuccessEverywhere, productSuccess, withExpertProbability } from "./success";
 
 export interface RecursionRow {
   beta: number;
@@ -161,56 +158,6 @@ export function finiteGroupCurve(pRef: number, beta: number, groupSizes: number[
     const f = finiteGroupFixedPoints(pRef, beta, G, opts).find((x) => x.stable);
     return { G, p: f ? f.p : 1, oneMinusP: f ? oneMinusSigmoidString(f.logit) : "0" };
   });
-}
-
-export interface SweepRow {
-  p: number;
-  series: "enumeration" | "product";
-  value: number;
-}
-
-/**
- * P_0 as the expert probability at one state moves over `ps` (the other actions keep their
- * proportions): by enumeration (the true minimal-step success) and by the product.
- */
-export function expertProbabilitySweep(m: Mdp, state: number, ps: Rational[]): SweepRow[] {
-  return ps.flatMap((p) => {
-    const mm = withExpertProbability(m, state, p);
-    return [
-      { p: p.toNumber(), series: "enumeration" as const, value: enumerateMinimalSuccess(mm).probability.toNumber() },
-      { p: p.toNumber(), series: "product" as const, value: productSuccess(mm).toNumber() },
-    ];
-  });
-}
-
-export interface Theorem33Row {
-  state: string;
-  unique: boolean;
-  before: Rational;
-  after: Rational;
-  /** after ≥ before. */
-  improved: boolean;
-}
-
-/**
- * Theorem 3.3 on an MDP: set π(π^GT(s)|s) to `raise(old)` at every state in `states` (all expert
- * states by default) and compare the minimal-step success from every state before and after.
- */
-export function theorem33(m: Mdp, raise: (old: Rational) => Rational, states?: number[]): Theorem33Row[] {
-  let after = m;
-  const targets = states ?? m.expert.map((a, s) => (a >= 0 ? s : -1)).filter((s) => s >= 0);
-  for (const s of targets) after = withExpertProbability(after, s, raise(m.policy[s][m.expert[s]]));
-  const P0 = minimalSuccessEverywhere(m);
-  const P1 = minimalSuccessEverywhere(after);
-  return m.states
-    .map((name, s) => ({ name, s }))
-    .filter(({ s }) => P0[s].steps !== Infinity && !m.isGoal[s])
-    .map(({ name, s }) => ({ state: name, unique: P0[s].unique, before: P0[s].probability, after: P1[s].probability, improved: P1[s].probability.cmp(P0[s].probability) >= 0 }));
-}
-
-/** The expert states s_0 … s_{T−1} of an MDP, by index (for per-state edits in notebooks). */
-export function expertStates(m: Mdp): number[] {
-  return expertTrajectory(m).states.slice(0, -1);
 }
 
 /** notebook 03's last table: per-state p* in the product, for several β. */
