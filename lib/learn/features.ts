@@ -226,30 +226,125 @@ export function featureIndex(parts: readonly string[], seed: number, bits: numbe
   return h & ((1 << bits) - 1);
 }
 
-/** Featurise a parsed scene and its valid actions (in the given order). */
-export function featurizeScene(scene: Scene, validActions: readonly string[], cfg: FeatureConfig = DEFAULT_FEATURES): FeaturizedState {
+/** The two seeds a feature is folded into: shared (all tasks) and goal-conjoined (this task). */
+function featureSeeds(scene: Scene, cfg: FeatureConfig): number[] {
+  const seeds: number[] = [];
+  if (cfg.shared) seeds.push(hashString("S"));
+  if (cfg.goalConjunction) seeds.push(hashString(`G:${scene.goal}`));
+  return seeds;
+}
+
+/** Each candidate's tie-break rank (among identical abstract keys) and position within its template. */
+function candidateRanks(scene: Scene, validActions: readonly string[]): { rank: number[]; order: number[] } {
   const seen = new Map<string, number>();
   const perTemplate = new Map<string, number>();
+  const rank: number[] = [];
+  const order: number[] = [];
+  for (const a of validActions) {
+    const key = abstractKey(scene, a);
+    const r = seen.get(key) ?? 0;
+    seen.set(key, r + 1);
+    const tpl = key.slice(0, key.indexOf("|"));
+    const o = perTemplate.get(tpl) ?? 0;
+    perTemplate.set(tpl, o + 1);
+    rank.push(r);
+    order.push(o);
+  }
+  return { rank, order };
+}
+
+/**
+ * The reference featuriser: the feature strings of `candidateFeatureParts`, hashed one by one. It
+ * defines φ; `featurizeScene` computes the same indices without building the strings (a test checks
+ * that they agree bit for bit).
+ */
+export function featurizeSceneReference(scene: Scene, validActions: readonly string[], cfg: FeatureConfig = DEFAULT_FEATURES): FeaturizedState {
+  const { rank, order } = candidateRanks(scene, validActions);
+  const seeds = featureSeeds(scene, cfg);
   const offsets = new Int32Array(validActions.length + 1);
   const idx: number[] = [];
-  const goalSeed = hashString(`G:${scene.goal}`);
-  const sharedSeed = hashString("S");
+  validActions.forEach((a, k) => {
+    for (const f of candidateFeatureParts(scene, a, rank[k], cfg, order[k])) for (const seed of seeds) idx.push(featureIndex(f, seed, cfg.bits));
+    offsets[k + 1] = idx.length;
+  });
+  return { n: validActions.length, offsets, indices: Int32Array.from(idx) };
+}
+
+/**
+ * Featurise a parsed scene and its valid actions (in the given order): the indices of
+ * `featurizeSceneReference`, computed from part hashes. Every part (a view, the held item, a built
+ * stack) is hashed once per state, and a conjunction's prefix is folded once per seed and reused by
+ * all the features that extend it — the featuriser is the learners' hot path (rollouts and evaluation
+ * featurise every state they visit).
+ */
+export function featurizeScene(scene: Scene, validActions: readonly string[], cfg: FeatureConfig = DEFAULT_FEATURES): FeaturizedState {
+  const { rank, order } = candidateRanks(scene, validActions);
+  const seeds = featureSeeds(scene, cfg);
+  const mask = (1 << cfg.bits) - 1;
   const memo = new Map<string, number>();
-  const partHash = (p: string) => {
+  const ph = (p: string) => {
     let h = memo.get(p);
     if (h === undefined) memo.set(p, (h = hashString(p)));
     return h;
   };
+  const hH = ph(`H:${scene.held ? desc(scene, scene.held) : "nothing"}`);
+  const hAt = ph(`At:${scene.robotAt ? stackSig(scene, scene.robotAt) : "none"}`);
+  const built: number[] = [];
+  if (cfg.builtContext) {
+    for (const [s, st] of scene.stacks) if (st.length >= 2) built.push(ph(`B:${stackSig(scene, s)}`));
+    if (built.length === 0) built.push(ph("B:none"));
+  }
+  // View hashes per (argument position, object): candidates share their objects.
+  const viewMemo = new Map<string, number[]>();
+  const viewHashes = (ai: number, name: string) => {
+    const key = `${ai}\u0000${name}`;
+    let v = viewMemo.get(key);
+    if (!v) viewMemo.set(key, (v = argViews(scene, name).map((x) => ph(`${ai}${x}`))));
+    return v;
+  };
+  const ns = seeds.length;
+  const t = new Array<number>(ns).fill(0);
+  const tH = new Array<number>(ns).fill(0);
+  const tU = new Array<number>(ns).fill(0);
+  const offsets = new Int32Array(validActions.length + 1);
+  const idx: number[] = [];
   for (let k = 0; k < validActions.length; k++) {
-    const key = abstractKey(scene, validActions[k]);
-    const rank = seen.get(key) ?? 0;
-    seen.set(key, rank + 1);
-    const tpl = key.slice(0, key.indexOf("|"));
-    const order = perTemplate.get(tpl) ?? 0;
-    perTemplate.set(tpl, order + 1);
-    for (const f of candidateFeatureParts(scene, validActions[k], rank, cfg, order)) {
-      if (cfg.shared) idx.push(featureIndex(f, sharedSeed, cfg.bits, partHash));
-      if (cfg.goalConjunction) idx.push(featureIndex(f, goalSeed, cfg.bits, partHash));
+    const { template, args } = actionTemplate(validActions[k], scene);
+    const byArg: number[][] = [];
+    let ai = 0;
+    for (const a of args) {
+      if (scene.objects.get(a)?.type === "Player") continue;
+      byArg.push(viewHashes(ai, a));
+      ai++;
+    }
+    const views = byArg.flat();
+    const hT = ph(`T:${template}`);
+    const hRank = ph(`rank:${Math.min(rank[k], 3)}`);
+    const hOrder = ph(`order:${Math.min(order[k], 3)}`);
+    // Features in candidateFeatureParts' order, each once per seed (plain loops: this is the hot path).
+    for (let si = 0; si < ns; si++) t[si] = mix(seeds[si], hT);
+    for (let si = 0; si < ns; si++) tH[si] = mix(t[si], hH);
+    for (let si = 0; si < ns; si++) idx.push(t[si] & mask);
+    for (let si = 0; si < ns; si++) idx.push(tH[si] & mask);
+    for (let si = 0; si < ns; si++) idx.push(mix(mix(t[si], hAt), hH) & mask);
+    for (let si = 0; si < ns; si++) idx.push(mix(t[si], hRank) & mask);
+    if (cfg.order) {
+      for (let si = 0; si < ns; si++) idx.push(mix(t[si], hOrder) & mask);
+      for (let si = 0; si < ns; si++) idx.push(mix(mix(t[si], hOrder), hH) & mask);
+    }
+    for (const v of views) {
+      for (let si = 0; si < ns; si++) idx.push(mix(t[si], v) & mask);
+      for (let si = 0; si < ns; si++) idx.push(mix(mix(t[si], v), hH) & mask);
+    }
+    if (cfg.argPairs && byArg.length >= 2) {
+      for (const u of byArg[0]) {
+        for (let si = 0; si < ns; si++) tU[si] = mix(t[si], u);
+        for (const v of byArg[1]) for (let si = 0; si < ns; si++) idx.push(mix(tU[si], v) & mask);
+      }
+    }
+    for (const b of built) {
+      for (let si = 0; si < ns; si++) idx.push(mix(tH[si], b) & mask);
+      for (const v of views) for (let si = 0; si < ns; si++) idx.push(mix(mix(mix(t[si], v), hH), b) & mask);
     }
     offsets[k + 1] = idx.length;
   }
@@ -260,3 +355,55 @@ export function featurizeScene(scene: Scene, validActions: readonly string[], cf
 export function featurize(observation: string, validActions: readonly string[], cfg: FeatureConfig = DEFAULT_FEATURES): FeaturizedState {
   return featurizeScene(parseScene(observation), validActions, cfg);
 }
+
+/**
+ * A bounded memo of φ by state, shared by every policy with the same feature config. φ does not depend
+ * on the weights, so rollouts (multi-turn training revisits its layouts every few steps) and evaluations
+ * (many models on the same layouts visit the same states) featurise each distinct state once. The key
+ * is the observation text and the valid actions: exactly what the policy reads. When full, the oldest
+ * half is dropped (insertion order), which keeps the recent layouts' states.
+ */
+export class FeatureCache {
+  private readonly map = new Map<string, FeaturizedState>();
+  hits = 0;
+  misses = 0;
+  constructor(readonly limit = 20_000) {}
+
+  get(observation: string, validActions: readonly string[], cfg: FeatureConfig): FeaturizedState {
+    const key = `${featureConfigKey(cfg)}\u0000${observation}\u0000${validActions.join("\n")}`;
+    let x = this.map.get(key);
+    if (x) {
+      this.hits++;
+      return x;
+    }
+    this.misses++;
+    x = featurize(observation, validActions, cfg);
+    if (this.map.size >= this.limit) {
+      let drop = this.map.size >> 1;
+      for (const k of this.map.keys()) {
+        if (drop-- <= 0) break;
+        this.map.delete(k);
+      }
+    }
+    this.map.set(key, x);
+    return x;
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  clear(): void {
+    this.map.clear();
+  }
+}
+
+const configKeys = new WeakMap<FeatureConfig, string>();
+function featureConfigKey(cfg: FeatureConfig): string {
+  let k = configKeys.get(cfg);
+  if (k === undefined) configKeys.set(cfg, (k = JSON.stringify(cfg)));
+  return k;
+}
+
+/** The process-wide feature cache the learned policy and the rollouts use by default. */
+export const sharedFeatureCache = new FeatureCache();

@@ -183,7 +183,7 @@ export interface GrpoMetrics {
   acc: number;
   /** Mean π_old(a^GT | s) on the batch. */
   p_expert: number;
-  /** Mean exact KL(π_θ ‖ π_ref) after the update, over the batch's states. */
+  /** Mean exact KL(π_old ‖ π_ref) over the batch's states (the sampling policy, before this step's update). */
   kl: number;
   clip_frac: number;
   loss: number;
@@ -263,7 +263,8 @@ export async function trainGrpo(states: TrainState[], config: Partial<GrpoConfig
       zeroAdv = 0;
     const groups = idx.map((i) => {
       const s = states[i];
-      const scores = policy.model.forward(s.x).scores;
+      const fwd = policy.model.forward(s.x);
+      const scores = fwd.scores;
       const logpOld = logSoftmax(scores);
       const sampleProbs = cfg.temperature === 1 ? logpOld.map(Math.exp) : logSoftmax(scores, cfg.temperature).map(Math.exp);
       const actions: number[] = [];
@@ -279,7 +280,7 @@ export async function trainGrpo(states: TrainState[], config: Partial<GrpoConfig
       pe += Math.exp(logpOld[s.target]);
       const advantages = groupAdvantages(rewards, cfg.advEps, cfg.advStd);
       if (advantages.every((a) => a === 0)) zeroAdv++;
-      return { i, logpOld, actions, advantages };
+      return { i, fwd, logpOld, actions, advantages };
     });
     samples += idx.length * G;
 
@@ -293,9 +294,11 @@ export async function trainGrpo(states: TrainState[], config: Partial<GrpoConfig
         const part = groups.slice(mb, mb + cfg.miniBatchSize);
         for (const g of part) {
           const s = states[g.i];
-          const fwd = policy.model.forward(s.x);
+          // Before the first update θ = θ_old: the sampling forward pass is this one.
+          const first = e === 0 && mb === 0;
+          const fwd = first ? g.fwd : policy.model.forward(s.x);
           const out = grpoLoss({
-            logp: logSoftmax(fwd.scores),
+            logp: first ? g.logpOld : logSoftmax(fwd.scores),
             logpOld: g.logpOld,
             logpRef: refLogp[g.i],
             actions: g.actions,
@@ -315,8 +318,9 @@ export async function trainGrpo(states: TrainState[], config: Partial<GrpoConfig
       }
     }
     step++;
+    // KL(π_old ‖ π_ref) over the batch: the policy that drew this step's samples (no extra forward pass).
     let kl = 0;
-    for (const g of groups) kl += exactKl(logSoftmax(policy.model.forward(states[g.i].x).scores), refLogp[g.i]);
+    for (const g of groups) kl += exactKl(g.logpOld, refLogp[g.i]);
     const m: GrpoMetrics = {
       algo: "grpo",
       step,

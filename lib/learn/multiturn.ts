@@ -22,9 +22,9 @@ import { Kitchen, makeKitchen, resolveTask } from "../kitchen/index";
 import { appendJsonl } from "../util/files";
 import { Progress, silentProgress } from "../util/progress";
 import { LoadedPolicy, openRun, restoreCheckpoint, saveCheckpoint, savePolicy } from "./checkpoint";
-import { FeaturizedState, featurize } from "./features";
+import { FeaturizedState, sharedFeatureCache } from "./features";
 import { GRPO_DEFAULTS, exactKl, groupAdvantages, grpoLoss } from "./grpo";
-import { Adam, DEFAULT_ADAM, Grad, argmax, cloneModel, logSoftmax, softmax } from "./model";
+import { Adam, DEFAULT_ADAM, Forward, Grad, argmax, cloneModel, logSoftmax, softmax } from "./model";
 import { Rng, streamRng } from "./rng";
 import { TrainOptions, TrainResult } from "./sft";
 
@@ -79,6 +79,8 @@ export interface RolloutStep {
   x: FeaturizedState;
   action: number;
   logpOld: Float64Array;
+  /** The state as the rollout evaluated it (shared by every visit of the state within a group). */
+  state: EvaluatedState;
 }
 
 export interface Rollout {
@@ -109,25 +111,28 @@ export function rollout(
   while (!success && actions.length < timeout) {
     const s = cache ? cache.get(policy, kitchen) : evalState(policy, kitchen);
     const a = rng ? rng.categorical(temperature === 1 ? s.probs : softmax(s.logp, temperature)) : argmax(s.logp);
-    if (keepTrace) trace.push({ x: s.x, action: a, logpOld: s.logp });
+    if (keepTrace) trace.push({ x: s.x, action: a, logpOld: s.logp, state: s });
     actions.push(s.valid[a]);
     success = kitchen.step(s.valid[a]).done;
   }
   return { success, steps: actions.length, actions, trace };
 }
 
-interface EvaluatedState {
+export interface EvaluatedState {
   valid: string[];
   x: FeaturizedState;
+  /** The forward pass under the rollout's weights (reused by the first update, where θ = θ_old). */
+  fwd: Forward;
   logp: Float64Array;
   probs: Float64Array;
 }
 
 function evalState(policy: LoadedPolicy, kitchen: Kitchen): EvaluatedState {
   const valid = kitchen.validActions();
-  const x = featurize(kitchen.observation(), valid, policy.features);
-  const logp = logSoftmax(policy.model.forward(x).scores);
-  return { valid, x, logp, probs: logp.map(Math.exp) };
+  const x = sharedFeatureCache.get(kitchen.observation(), valid, policy.features);
+  const fwd = policy.model.forward(x);
+  const logp = logSoftmax(fwd.scores);
+  return { valid, x, fwd, logp, probs: logp.map(Math.exp) };
 }
 
 /**
@@ -163,7 +168,15 @@ export async function trainMultiTurn(layouts: StartLayout[], config: Partial<Mul
   const cfg: MultiTurnConfig = { ...MULTITURN_DEFAULTS, ...config };
   if (layouts.length === 0) throw new Error("trainMultiTurn: no start layouts");
   if (!opts.init) throw new Error("trainMultiTurn: an initial policy is required (the SFT policy, or untrainedPolicy())");
-  const makeEnv = opts.makeEnv ?? ((task: string, seed: number | null) => makeKitchen(task, seed));
+  const build = opts.makeEnv ?? ((task: string, seed: number | null) => makeKitchen(task, seed));
+  // The procedural generator is costly next to a rollout: build each start layout once, clone it after.
+  const starts = new Map<string, Kitchen>();
+  const makeEnv = (task: string, seed: number | null): Kitchen => {
+    const key = `${task}@${seed}`;
+    let k = starts.get(key);
+    if (!k) starts.set(key, (k = build(task, seed)));
+    return k.clone();
+  };
   const timeoutOf = (task: string) => cfg.timeout ?? resolveTask(task).timeout;
   const run = opts.out ? openRun(opts.out, { algo: "multiturn", ...cfg, init: opts.init.meta ?? null, layouts }) : null;
 
@@ -211,7 +224,7 @@ export async function trainMultiTurn(layouts: StartLayout[], config: Partial<Mul
     }
     const rng = streamRng(cfg.seed, "mt-rollout", step);
     // 1–3: groups of whole episodes, success reward, advantages.
-    type Sample = { x: FeaturizedState; action: number; logpOld: Float64Array; adv: number };
+    type Sample = { state: EvaluatedState; action: number; adv: number };
     const batch: Sample[] = [];
     let succ = 0,
       eps = 0,
@@ -237,49 +250,62 @@ export async function trainMultiTurn(layouts: StartLayout[], config: Partial<Mul
           succ++;
           succLen += r.steps;
         }
-        for (const t of r.trace) batch.push({ ...t, adv: adv[j] });
+        for (const t of r.trace) batch.push({ state: t.state, action: t.action, adv: adv[j] });
       });
     }
     const groupsThisStep = Math.ceil(eps / G);
 
-    // 4: clipped surrogate + KL, token-mean over the batch's steps.
+    // 4: clipped surrogate + KL, token-mean over the batch's steps. The G episodes of a layout visit
+    // many states more than once; the samples of one state are summed into one grpoLoss call (the
+    // loss of n samples is n × their mean), so each distinct state costs one forward and one backward.
     let loss = 0,
       clip = 0,
       gnorm = 0,
       kl = 0;
     const mbs = cfg.miniBatchSize > 0 ? cfg.miniBatchSize : Math.max(batch.length, 1);
-    const refCache = new Map<RolloutStep["x"], Float64Array>();
-    const refLogp = (x: FeaturizedState) => {
-      let r = refCache.get(x);
-      if (!r) refCache.set(x, (r = logSoftmax(reference.model.forward(x).scores)));
+    const refCache = new Map<EvaluatedState, Float64Array>();
+    const refLogp = (s: EvaluatedState) => {
+      let r = refCache.get(s);
+      if (!r) refCache.set(s, (r = logSoftmax(reference.model.forward(s.x).scores)));
       return r;
     };
     for (let e = 0; e < cfg.ppoEpochs; e++) {
       for (let mb = 0; mb < batch.length; mb += mbs) {
         const part = batch.slice(mb, mb + mbs);
+        const byState = new Map<EvaluatedState, { actions: number[]; advantages: number[] }>();
         for (const s of part) {
           if (s.adv === 0 && cfg.beta === 0) continue;
-          const fwd = policy.model.forward(s.x);
+          let g = byState.get(s.state);
+          if (!g) byState.set(s.state, (g = { actions: [], advantages: [] }));
+          g.actions.push(s.action);
+          g.advantages.push(s.adv);
+        }
+        for (const [st, g] of byState) {
+          // Before the first update θ = θ_old: the rollout's forward pass is this one.
+          const fwd = e === 0 && mb === 0 ? st.fwd : policy.model.forward(st.x);
           const out = grpoLoss({
-            logp: logSoftmax(fwd.scores),
-            logpOld: s.logpOld,
-            logpRef: refLogp(s.x),
-            actions: [s.action],
-            advantages: [s.adv],
+            logp: e === 0 && mb === 0 ? st.logp : logSoftmax(fwd.scores),
+            logpOld: st.logp,
+            logpRef: refLogp(st),
+            actions: g.actions,
+            advantages: g.advantages,
             clipEps: cfg.clipEps,
             beta: cfg.beta,
             kl: cfg.kl,
           });
-          loss += out.loss;
-          clip += out.clipFrac;
-          policy.model.backward(s.x, fwd, out.dscores, grad);
+          const n = g.actions.length;
+          loss += out.loss * n;
+          clip += out.clipFrac * n;
+          for (let k = 0; k < out.dscores.length; k++) out.dscores[k] *= n;
+          policy.model.backward(st.x, fwd, out.dscores, grad);
         }
         grad.scale(1 / Math.max(part.length, 1));
         gnorm = adam.step(grad);
         grad.clear();
       }
     }
-    for (const s of batch) kl += exactKl(logSoftmax(policy.model.forward(s.x).scores), refLogp(s.x));
+    // KL(π_old ‖ π_ref) over the batch's steps: the policy that collected this step's samples.
+    for (const s of batch) kl += exactKl(s.state.logp, refLogp(s.state));
     step++;
     const n = Math.max(batch.length, 1);
     emit({

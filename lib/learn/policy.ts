@@ -9,7 +9,7 @@
  */
 import type { Policy, PolicyContext, PolicyDecision } from "../agent/index";
 import { LoadedPolicy } from "./checkpoint";
-import { featurize } from "./features";
+import { sharedFeatureCache } from "./features";
 import { argmax, logSoftmax, softmax } from "./model";
 import { hashString, mixSeed, Rng } from "./rng";
 
@@ -35,19 +35,24 @@ export class LearnedPolicy implements Policy {
     this.name = opts.name ?? `learned-${String(policy.meta.algo ?? "policy")}`;
   }
 
+  /** The candidate scores at a state (φ from the shared feature cache: many models visit the same states). */
+  scores(observation: string, validActions: readonly string[]): Float64Array {
+    return this.policy.model.forward(sharedFeatureCache.get(observation, validActions, this.policy.features)).scores;
+  }
+
   /** π(·|s) over `validActions` (temperature 1: the trained distribution). */
   probs(observation: string, validActions: readonly string[]): Float64Array {
-    return softmax(this.policy.model.forward(featurize(observation, validActions, this.policy.features)).scores);
+    return softmax(this.scores(observation, validActions));
   }
 
   /** log π(·|s) over `validActions`. */
   logProbs(observation: string, validActions: readonly string[]): Float64Array {
-    return logSoftmax(this.policy.model.forward(featurize(observation, validActions, this.policy.features)).scores);
+    return logSoftmax(this.scores(observation, validActions));
   }
 
   /** The action this policy takes (index into validActions) for a state and a sampling stream. */
   choose(observation: string, validActions: readonly string[], stream: { task: string; seed: number | null; t: number }): number {
-    const scores = this.policy.model.forward(featurize(observation, validActions, this.policy.features)).scores;
+    const scores = this.scores(observation, validActions);
     if (this.temperature <= 0) return argmax(scores);
     const rng = new Rng(mixSeed(this.seed, hashString(stream.task), stream.seed === null ? 0xffffffff : stream.seed, stream.t));
     return rng.categorical(softmax(scores, this.temperature));

@@ -15,7 +15,7 @@
 import type { Kitchen } from "../kitchen/index";
 import { expertPathCheck, ExpertPathCheck } from "../eval/singleturn";
 import { LoadedPolicy } from "./checkpoint";
-import { featurize } from "./features";
+import { sharedFeatureCache } from "./features";
 import { softmax } from "./model";
 import { streamRng } from "./rng";
 
@@ -23,7 +23,7 @@ export type { ExpertPathCheck } from "../eval/singleturn";
 
 /** π(·|s) of a loaded policy at temperature 1 (the trained distribution). */
 export function policyDistribution(policy: LoadedPolicy): (observation: string, validActions: readonly string[]) => Float64Array {
-  return (observation, validActions) => softmax(policy.model.forward(featurize(observation, validActions, policy.features)).scores);
+  return (observation, validActions) => softmax(policy.model.forward(sharedFeatureCache.get(observation, validActions, policy.features)).scores);
 }
 
 /**
