@@ -10,5 +10,6 @@ import { evalCommand } from "./eval";
 import { plan } from "./plan";
 import { expert } from "./expert";
 import { theory } from "./theory";
+import { study } from "./study";
 
-export const COMMANDS: Command[] = [layout, observe, replay, reward, train, tables, evalCommand, plan, expert, theory];
+export const COMMANDS: Command[] = [layout, observe, replay, reward, train, tables, evalCommand, plan, expert, theory, study];

@@ -1,0 +1,97 @@
+/**
+ * `stgrpo study`: the whole CPU-scale study headless — what notebook 05 runs, cell for cell.
+ * Resumable: rerun the same command to continue (finished jobs are skipped, cut-off ones resume).
+ */
+import * as path from "node:path";
+import { Command, intFlag, parseFlags, printJson } from "../command";
+import { UserError } from "../../lib/util/errors";
+import { currentProfile, PROFILES, Profile, REPO_ROOT } from "../../lib/util/profile";
+import { silentProgress, terminalProgress } from "../../lib/util/progress";
+import { parseTasks } from "../../lib/eval/protocol";
+import { studyConfig, StudyConfig } from "../../lib/learn/study/config";
+import { studyDirs } from "../../lib/learn/study/plan";
+import { runStudy, Stage, STAGES } from "../../lib/learn/study/run";
+import { findingsTally } from "../../lib/learn/study/markdown";
+
+const usage = `usage: stgrpo study [--profile ci|cpu] [--tasks T,…] [--eval-tasks T,…] [--seeds 0,1,2] [--stages S,…] [--max-jobs N] [--config] [--json]
+
+The CPU-scale study of lib/learn (notebook 05, headless): expert data (lib/expert) → SFT (8 epochs,
+batch 8) → single-turn GRPO from SFT with the expert-action reward (β = 0.001, and a β sweep) → a
+multi-turn baseline (trajectory-level GRPO with the sparse success reward at the same number of
+sampled actions) → the untrained reference; every model of the main arm evaluated on every task
+(the cross-task matrix), each with several training seeds, on the paper protocol (10 seeds per
+task) and the extended one; the paper's theory checked on the trained policies; a summary with
+the findings. Everything lands under results/<profile>/ (expert/, learn/, eval/, theory/,
+study/timings.jsonl, summary/), the summary also under paper-figures/<profile>/study/.
+
+  --profile P       ci (tiny, runs in make test) or cpu (make reproduce); default: $PROFILE, else cpu
+  --tasks T,…       training tasks (default: the profile's)
+  --eval-tasks T,…  tasks every cross-task model is evaluated on (default: the profile's)
+  --seeds LIST      training seeds, e.g. 0,1,2 (default: the profile's)
+  --stages S,…      only these stages: ${STAGES.join(",")} (default: all, in order)
+  --max-jobs N      run at most N jobs, then stop (rerun to continue)
+  --config          print the resolved config as JSON and exit
+  --json            print the run's outcome (jobs, summary path, findings tally) as JSON
+  --quiet           no progress on stderr
+
+Rerunning resumes; a run directory whose config differs is refused (use another results tree).
+Tables alone: stgrpo tables --results results/<profile>/eval [--protocol extended].`;
+
+function parseSeedList(text: string): number[] {
+  const seeds = text.split(",").map((s) => s.trim()).filter(Boolean).map((s) => intFlag("seeds", s));
+  if (!seeds.length) throw new UserError("--seeds is empty");
+  return seeds;
+}
+
+export const study: Command = {
+  name: "study",
+  summary: "run (or resume) the CPU-scale study: expert data, SFT, GRPO, multi-turn baseline, evaluation, theory, summary",
+  usage,
+  async run(argv) {
+    const { values } = parseFlags(
+      argv,
+      {
+        profile: { type: "string" },
+        tasks: { type: "string" },
+        "eval-tasks": { type: "string" },
+        seeds: { type: "string" },
+        stages: { type: "string" },
+        "max-jobs": { type: "string" },
+        config: { type: "boolean" },
+        json: { type: "boolean" },
+        quiet: { type: "boolean" },
+      },
+      false,
+    );
+    const profile = (values.profile ?? currentProfile()) as Profile;
+    if (!(PROFILES as readonly string[]).includes(profile)) throw new UserError(`--profile must be one of ${PROFILES.join(", ")}, got "${profile}"`);
+    const overrides: Partial<StudyConfig> = {};
+    if (values.tasks) overrides.tasks = parseTasks(values.tasks).map((t) => t.id);
+    if (values["eval-tasks"]) overrides.evalTasks = parseTasks(values["eval-tasks"]).map((t) => t.id);
+    if (values.seeds) overrides.seeds = parseSeedList(values.seeds);
+    const cfg = studyConfig(profile, overrides);
+    let stages: Stage[] | undefined;
+    if (values.stages) {
+      stages = values.stages.split(",").map((s) => s.trim()) as Stage[];
+      const bad = stages.filter((s) => !(STAGES as readonly string[]).includes(s));
+      if (bad.length) throw new UserError(`--stages: unknown stage ${bad.join(", ")} (known: ${STAGES.join(", ")})`);
+    }
+    if (values.config) {
+      printJson(cfg, true);
+      return 0;
+    }
+    const maxJobs = values["max-jobs"] === undefined ? undefined : intFlag("max-jobs", values["max-jobs"]);
+    const result = await runStudy(cfg, { progress: values.quiet ? silentProgress : terminalProgress(), stages, stopAfterJobs: maxJobs });
+    const summaryFile = path.relative(REPO_ROOT, path.join(studyDirs(cfg).summary, "summary.md"));
+    if (values.json) {
+      printJson({ finished: result.finished, ran: result.ran.length, skipped: result.skipped.length, summary: result.summary ? summaryFile : null, timings: result.summary?.timings ?? null });
+    } else if (result.summary) {
+      const protocol = result.summary.protocols[result.summary.protocols.length - 1].protocol;
+      process.stdout.write(`study (${profile}): ${result.ran.length} job(s) ran, ${result.skipped.length} already done; summary in ${summaryFile}\n`);
+      process.stdout.write(`findings on the ${protocol} protocol:\n${findingsTally(result.summary.findings, protocol)}`);
+    } else {
+      process.stdout.write(`study (${profile}): stopped after ${result.ran.length} job(s); rerun to continue\n`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,122 @@
+/**
+ * The CPU-scale study's configuration: one typed object per profile, the paper's values as defaults
+ * where they apply (SFT 8 epochs × batch 8; GRPO batch 256, 50 epochs, β = 0.001; the paper's evaluation
+ * protocol), `ci` the same code on a tiny budget.
+ *
+ * The study (issue 7): expert data (lib/expert, training layouts disjoint from every evaluation layout)
+ * → SFT → single-turn GRPO from SFT with the expert-action reward (β = 0.001, plus a β sweep) → a
+ * multi-turn baseline (trajectory-level GRPO with the sparse success reward at the same number of
+ * sampled actions) → the untrained reference; per-task training on every task of `tasks`, each model
+ * evaluated on every task of `evalTasks` (the cross-task matrix), with several training seeds, on the
+ * paper protocol and on the extended one.
+ *
+ * Two SFT strengths ("arms"). The paper's SFT leaves room for GRPO (its SFT model reaches SR 0.0–0.6);
+ * the CPU learner's SFT at the paper's 8 epochs fits the expert states exactly (p(a^GT|s) → 1 on
+ * them), so single-turn GRPO has nothing left to learn there — every group gets equal rewards. The
+ * `light` arm is the same recipe with a 50× smaller SFT step (still 8 epochs, batch 8), which stops
+ * SFT at p(a^GT|s) ≈ 0.85 on its training states: the regime in which the paper's mechanism (GRPO
+ * amplifies the expert-action probability, Theorem 3.1) can show. Both are reported.
+ */
+import { UserError } from "../../util/errors";
+import type { Profile } from "../../util/profile";
+import { PAPER_TASKS } from "../../kitchen/index";
+import { SFT_DEFAULTS, SftConfig } from "../sft";
+import { GRPO_DEFAULTS, GrpoConfig } from "../grpo";
+import { MULTITURN_DEFAULTS, MultiTurnConfig } from "../multiturn";
+
+/** One SFT strength and the models trained from it. */
+export interface ArmConfig {
+  /** "" for the main arm (paper recipe); else a suffix of directory and model names (`light`). */
+  id: string;
+  /** SFT settings on top of the study's `sft`. */
+  sft: Partial<SftConfig>;
+  /** Also run the β sweep from this arm's SFT. */
+  betaSweep: boolean;
+  /** Also run the multi-turn baseline from this arm's SFT. */
+  multiturn: boolean;
+  /** Evaluate this arm's models on every task of `evalTasks` (else on their training task only). */
+  crossTask: boolean;
+}
+
+export interface StudyConfig {
+  profile: Profile;
+  /** Training tasks (one set of models per task). */
+  tasks: string[];
+  /** Tasks every model is evaluated on (the cross-task matrix: train on one, evaluate on all). */
+  evalTasks: string[];
+  /** Training seeds (runs); the report takes mean and 95% t interval across them. */
+  seeds: number[];
+  /** Expert data (lib/expert's generateExpertData): layouts per task, validation fraction, first seed. */
+  expert: { perTask: number; valFraction: number; firstSeed: number };
+  sft: Partial<SftConfig>;
+  grpo: Partial<GrpoConfig>;
+  /** Multi-turn GRPO settings; its budget `envSteps` is always the matching GRPO run's samples. */
+  multiturn: Partial<Omit<MultiTurnConfig, "envSteps">>;
+  /** β values besides grpo.beta (each a `sft+grpo(beta=…)` model). */
+  betaSweep: number[];
+  arms: ArmConfig[];
+  eval: {
+    /** Extended protocol: this many seeds per task (42·k); the paper protocol is always run. */
+    extendedSeeds: number;
+    /** Decoding: 1 = sample from π (the distribution the theory is about); 0 = greedy. */
+    temperature: number;
+    /** Evaluate the planner expert (the lower bound on steps; its episodes give T* per layout). */
+    expert: boolean;
+  };
+  theory: {
+    /** Monte-Carlo rollouts per layout for the measured minimal-step success. */
+    rollouts: number;
+    /** Evaluation layouts per task whose expert trajectories are checked (paper protocol seeds first). */
+    layouts: number;
+    /** Off-expert states per task (visited by the SFT policy) where Assumption 3.1 is checked. */
+    offPathStates: number;
+  };
+}
+
+const MAIN_ARM: ArmConfig = { id: "", sft: {}, betaSweep: true, multiturn: true, crossTask: true };
+const LIGHT_ARM: ArmConfig = { id: "light", sft: { lr: 1e-4 }, betaSweep: false, multiturn: true, crossTask: false };
+
+/** `make reproduce`: the four paper tasks, three training seeds, ~100 expert layouts per task. */
+export const CPU_STUDY: StudyConfig = {
+  profile: "cpu",
+  tasks: [...PAPER_TASKS],
+  evalTasks: [...PAPER_TASKS],
+  seeds: [0, 1, 2],
+  expert: { perTask: 100, valFraction: 0.1, firstSeed: 10000 },
+  sft: { epochs: SFT_DEFAULTS.epochs, batchSize: SFT_DEFAULTS.batchSize, lr: SFT_DEFAULTS.lr },
+  grpo: { epochs: GRPO_DEFAULTS.epochs, batchSize: GRPO_DEFAULTS.batchSize, groupSize: GRPO_DEFAULTS.groupSize, beta: GRPO_DEFAULTS.beta },
+  multiturn: { layoutsPerStep: MULTITURN_DEFAULTS.layoutsPerStep, groupSize: GRPO_DEFAULTS.groupSize, beta: GRPO_DEFAULTS.beta },
+  betaSweep: [0.01, 0.1, 1],
+  arms: [MAIN_ARM, LIGHT_ARM],
+  eval: { extendedSeeds: 100, temperature: 1, expert: true },
+  theory: { rollouts: 500, layouts: 10, offPathStates: 40 },
+};
+
+/** `make test`: the same code on two tasks, two seeds, ten layouts and a few GRPO epochs. */
+export const CI_STUDY: StudyConfig = {
+  ...CPU_STUDY,
+  profile: "ci",
+  tasks: ["cheese_sandwich", "burger"],
+  evalTasks: ["cheese_sandwich", "burger"],
+  seeds: [0, 1],
+  expert: { perTask: 10, valFraction: 0.1, firstSeed: 10000 },
+  grpo: { ...CPU_STUDY.grpo, epochs: 4 },
+  betaSweep: [0.1],
+  eval: { extendedSeeds: 12, temperature: 1, expert: true },
+  theory: { rollouts: 50, layouts: 3, offPathStates: 4 },
+};
+
+export const STUDY_CONFIGS: Partial<Record<Profile, StudyConfig>> = { ci: CI_STUDY, cpu: CPU_STUDY };
+
+/** The study of a profile (the paper profile trains the LLM on GPU through lib/trainer, not here). */
+export function studyConfig(profile: Profile, overrides: Partial<StudyConfig> = {}): StudyConfig {
+  const base = STUDY_CONFIGS[profile];
+  if (!base) {
+    throw new UserError(`the ${profile} profile trains Qwen2.5-1.5B on GPU through lib/trainer (notes/trainer.md); the CPU-scale study runs the ci and cpu profiles`);
+  }
+  const cfg = { ...base, ...overrides };
+  if (cfg.seeds.length === 0) throw new UserError("the study needs at least one training seed");
+  if (new Set(cfg.seeds).size !== cfg.seeds.length) throw new UserError(`training seeds must differ: ${cfg.seeds.join(",")}`);
+  if (cfg.tasks.length === 0) throw new UserError("the study needs at least one training task");
+  return cfg;
+}

@@ -1,0 +1,240 @@
+/**
+ * Run the study: a list of jobs (expert data → training → evaluation → theory checks → summary), each
+ * skipped when its output exists, so rerunning continues where an interrupted run stopped (a job that
+ * was cut off resumes inside: the trainers from their checkpoint, evaluate() from its episode JSONL).
+ * Every job that ran appends its wall time to `results/<profile>/study/timings.jsonl`.
+ *
+ * Headless: `stgrpo study [--profile ci|cpu]`; notebook 05 calls the same `runStudy`.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import { EVAL_SEEDS, resolveTask, TaskInfo } from "../../kitchen/index";
+import { ExpertPolicy, Policy } from "../../agent/index";
+import { evaluateRun } from "../../eval/evaluate";
+import { extendedSeeds } from "../../eval/protocol";
+import { expertPaths, loadExpertDataset } from "../../expert/paths";
+import { generateExpertData } from "../../expert/generate";
+import { UserError } from "../../util/errors";
+import { appendJsonl, readJsonFile, readJsonl } from "../../util/files";
+import { ProgressSink, silentProgress } from "../../util/progress";
+import { loadPolicy, untrainedPolicy } from "../checkpoint";
+import { exampleFromRecord, featurizeExamples, TrainState } from "../data";
+import { trainGrpo } from "../grpo";
+import { StartLayout, trainMultiTurn } from "../multiturn";
+import { LearnedPolicy } from "../policy";
+import { trainSft } from "../sft";
+import type { StudyConfig } from "./config";
+import { evalFile, ModelRun, referenceFile, studyDirs, studyProtocols, studyRuns } from "./plan";
+import { runTheory, theoryDone } from "./theory";
+import { writeSummary, StudySummary } from "./summary";
+
+export const STAGES = ["expert", "train", "eval", "theory", "summary"] as const;
+export type Stage = (typeof STAGES)[number];
+
+export interface StudyOptions {
+  progress?: ProgressSink;
+  /** Run only these stages (default: all, in order). A stage's inputs must exist. */
+  stages?: readonly Stage[];
+  /** Stop after this many jobs have run (an interruption, for tests); skipped jobs do not count. */
+  stopAfterJobs?: number;
+  /** Called with every training-metrics record (live curves). */
+  onMetrics?: (job: string, m: Record<string, unknown>) => void;
+}
+
+export interface StudyResult {
+  /** Jobs that ran now, and jobs found done. */
+  ran: string[];
+  skipped: string[];
+  /** False when stopped by `stopAfterJobs`. */
+  finished: boolean;
+  summary: StudySummary | null;
+}
+
+interface Job {
+  id: string;
+  stage: Stage;
+  done: () => boolean;
+  run: (progress: ProgressSink) => Promise<void>;
+}
+
+/** A sink that prefixes every line with the study's position (`study 3/40 train burger/sft-s0 · …`). */
+function prefixed(sink: ProgressSink, prefix: string): ProgressSink {
+  return { update: (t) => sink.update(`${prefix} · ${t}`), done: (t) => sink.update(`${prefix} · ${t}`) };
+}
+
+/** The expert data's settings, as lib/expert's manifest records them. */
+function expertSettings(cfg: StudyConfig, task: string) {
+  return { tasks: [task], perTask: cfg.expert.perTask, firstSeed: cfg.expert.firstSeed, valFraction: cfg.expert.valFraction, evalSeedsPerTask: Math.max(100, cfg.eval.extendedSeeds) };
+}
+
+function expertDone(cfg: StudyConfig, task: string): boolean {
+  const p = expertPaths(task, { profile: cfg.profile });
+  if (!fs.existsSync(p.manifest) || !fs.existsSync(p.train)) return false;
+  const m = readJsonFile<{ config?: Record<string, unknown> }>(p.manifest);
+  const want = expertSettings(cfg, task);
+  for (const [k, v] of Object.entries(want)) {
+    if (JSON.stringify(m.config?.[k]) !== JSON.stringify(v)) {
+      throw new UserError(`${p.dir} holds expert data made with ${k} = ${JSON.stringify(m.config?.[k])}, the study needs ${JSON.stringify(v)}: move it away or regenerate it with \`stgrpo expert\``);
+    }
+  }
+  return true;
+}
+
+/** A task's training data, featurised once per process. */
+interface TaskData {
+  train: TrainState[];
+  val: TrainState[];
+  layouts: StartLayout[];
+}
+
+function loadTaskData(cfg: StudyConfig, task: string): TaskData {
+  const rows = (split: "train" | "val") => loadExpertDataset(task, { profile: cfg.profile, split }).map((r, i) => exampleFromRecord(r, `${task} ${split} row ${i + 1}`));
+  const train = featurizeExamples(rows("train"));
+  const val = cfg.expert.valFraction > 0 ? featurizeExamples(rows("val")) : [];
+  const seen = new Set<string>();
+  const layouts: StartLayout[] = [];
+  for (const s of train) {
+    const k = `${s.example.seed}`;
+    if (!seen.has(k)) {
+      seen.add(k);
+      layouts.push({ task, seed: s.example.seed });
+    }
+  }
+  return { train, val, layouts };
+}
+
+/** Train one run of the study (resuming its checkpoint if any). */
+async function trainRun(cfg: StudyConfig, run: ModelRun, byKey: Map<string, ModelRun>, data: TaskData, progress: ProgressSink, onMetrics?: (m: Record<string, unknown>) => void): Promise<void> {
+  const arm = cfg.arms.find((a) => a.id === run.arm)!;
+  const common = { out: run.dir, evalStates: data.val, progress, onMetrics };
+  const init = run.parent ? loadPolicy(byKey.get(run.parent)!.dir) : undefined;
+  if (run.algo === "sft") {
+    await trainSft(data.train, { ...cfg.sft, ...arm.sft, seed: run.seed }, common);
+  } else if (run.algo === "grpo") {
+    await trainGrpo(data.train, { ...cfg.grpo, beta: run.beta ?? cfg.grpo.beta, seed: run.seed }, { ...common, init });
+  } else {
+    // The equal-budget comparison: as many sampled actions (environment steps) as the GRPO run drew.
+    const budget = Number(loadPolicy(byKey.get(run.budgetOf!)!.dir).meta.samples);
+    if (!(budget > 0)) throw new Error(`${run.key}: the GRPO run ${run.budgetOf} recorded no samples`);
+    await trainMultiTurn(data.layouts, { ...cfg.multiturn, envSteps: budget, seed: run.seed }, { out: run.dir, init, progress, onMetrics });
+  }
+}
+
+function protocolSeeds(name: string, n: number): number[] {
+  return name === "paper" ? [...EVAL_SEEDS] : extendedSeeds(n);
+}
+
+/** Whether an episode file already holds `n` episodes of this run and model. */
+function episodesDone(file: string, run: string, model: string, n: number): boolean {
+  if (!fs.existsSync(file)) return false;
+  return readJsonl<{ run: string; model: string }>(file).filter((e) => e.run === run && e.model === model).length >= n;
+}
+
+/** The study's jobs in order (pure apart from the `done` checks, which read files when called). */
+export function studyJobs(cfg: StudyConfig, opts: Pick<StudyOptions, "onMetrics"> = {}): Job[] {
+  const runs = studyRuns(cfg);
+  const byKey = new Map(runs.map((r) => [r.key, r]));
+  const data = new Map<string, TaskData>();
+  const dataOf = (task: string) => {
+    let d = data.get(task);
+    if (!d) data.set(task, (d = loadTaskData(cfg, task)));
+    return d;
+  };
+  const jobs: Job[] = [];
+  for (const task of cfg.tasks) {
+    jobs.push({
+      id: `expert ${task}`,
+      stage: "expert",
+      done: () => expertDone(cfg, task),
+      run: async (progress) => {
+        generateExpertData(expertSettings(cfg, task), { profile: cfg.profile, progress, command: `stgrpo study --profile ${cfg.profile}` });
+      },
+    });
+  }
+  for (const run of runs) {
+    jobs.push({
+      id: `train ${run.key}`,
+      stage: "train",
+      done: () => fs.existsSync(`${run.dir}/policy.json`),
+      run: (progress) => trainRun(cfg, run, byKey, dataOf(run.task), progress, opts.onMetrics ? (m) => opts.onMetrics!(run.key, m) : undefined),
+    });
+  }
+  for (const protocol of studyProtocols(cfg)) {
+    const seeds = protocolSeeds(protocol.name, protocol.seeds);
+    const tasks = cfg.evalTasks.map((t) => resolveTask(t));
+    const evalJob = (id: string, file: string, runId: string, model: string, n: number, make: () => { policy: Policy; trainedOn: string | null; tasks: TaskInfo[] }): Job => ({
+      id,
+      stage: "eval",
+      done: () => episodesDone(file, runId, model, n),
+      run: async (progress) => {
+        const m = make();
+        await evaluateRun(m.policy, { run: runId, model, trainedOn: m.trainedOn, tasks: m.tasks, seeds, protocol: protocol.name, out: file, progress });
+      },
+    });
+    // The untrained reference samples uniformly whatever the decoding (greedy on w = 0 is "always the first action").
+    for (const seed of cfg.seeds) {
+      jobs.push(
+        evalJob(`eval ${protocol.name} untrained-s${seed}`, referenceFile(cfg, protocol.name, `untrained-s${seed}`), `s${seed}`, "untrained", tasks.length * seeds.length, () => ({
+          policy: new LearnedPolicy(untrainedPolicy(), { name: "untrained", temperature: 1, seed }),
+          trainedOn: null,
+          tasks,
+        })),
+      );
+    }
+    if (cfg.eval.expert) {
+      jobs.push(
+        evalJob(`eval ${protocol.name} expert`, referenceFile(cfg, protocol.name, "expert"), "planner", "expert", tasks.length * seeds.length, () => ({
+          policy: new ExpertPolicy({ name: "expert" }),
+          trainedOn: null,
+          tasks,
+        })),
+      );
+    }
+    for (const run of runs) {
+      const runTasks = run.evalTasks.map((t) => resolveTask(t));
+      jobs.push(
+        evalJob(`eval ${protocol.name} ${run.key}`, evalFile(cfg, protocol.name, run), `s${run.seed}`, run.model, runTasks.length * seeds.length, () => ({
+          policy: new LearnedPolicy(loadPolicy(run.dir), { name: run.model, temperature: cfg.eval.temperature, seed: run.seed }),
+          trainedOn: run.task,
+          tasks: runTasks,
+        })),
+      );
+    }
+  }
+  for (const task of cfg.tasks) {
+    jobs.push({ id: `theory ${task}`, stage: "theory", done: () => theoryDone(cfg, task), run: (progress) => runTheory(cfg, task, progress) });
+  }
+  return jobs;
+}
+
+/** Run (or resume) the study. */
+export async function runStudy(cfg: StudyConfig, opts: StudyOptions = {}): Promise<StudyResult> {
+  const sink = opts.progress ?? silentProgress;
+  const stages = new Set(opts.stages ?? STAGES);
+  const jobs = studyJobs(cfg, opts).filter((j) => stages.has(j.stage));
+  const dirs = studyDirs(cfg);
+  const ran: string[] = [];
+  const skipped: string[] = [];
+  const started = Date.now();
+  for (let i = 0; i < jobs.length; i++) {
+    const job = jobs[i];
+    if (job.done()) {
+      skipped.push(job.id);
+      continue;
+    }
+    if (opts.stopAfterJobs !== undefined && ran.length >= opts.stopAfterJobs) {
+      sink.done(`study stopped after ${ran.length} job(s); rerun to resume`);
+      return { ran, skipped, finished: false, summary: null };
+    }
+    const t0 = Date.now();
+    await job.run(prefixed(sink, `study ${i + 1}/${jobs.length} ${job.id}`));
+    const seconds = (Date.now() - t0) / 1000;
+    // The 1-minute load average says how busy the machine was (the timing targets assume a quiet one).
+    appendJsonl(dirs.timings, [{ job: job.id, stage: job.stage, seconds, load1: Math.round(os.loadavg()[0] * 100) / 100, finished_at: new Date().toISOString() }]);
+    ran.push(job.id);
+  }
+  let summary: StudySummary | null = null;
+  if (stages.has("summary")) summary = writeSummary(cfg);
+  sink.done(`study: ${ran.length} job(s) ran, ${skipped.length} already done (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  return { ran, skipped, finished: true, summary };
+}
