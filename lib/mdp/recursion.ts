@@ -202,3 +202,19 @@ export function recursionJson(params: RecursionParams, iters: number, all = fals
   if (all) out.fixed_points = fixedPoints(params).map((f) => ({ p: f.p, one_minus_p: f.oneMinusP, logit: f.logit, slope: f.slope, stable: f.stable }));
   return out;
 }
+
+/**
+ * The pitfall the log-odds form avoids: the same recursion in plain float64 probabilities. Once p
+ * rounds to 1, 1 − p is 0 and p_n is a silent 1.0 (or, with ε = 0, 1/0 = Infinity into σ): the
+ * iterate carries no information about how close to 1 it is. For notebook 03's comparison only.
+ */
+export function naiveRecursion(params: RecursionParams, iters: number): { p: number[]; oneMinusP: number[] } {
+  const eps = params.eps ?? 0;
+  const lRef = Math.log(params.pRef / (1 - params.pRef));
+  const p = [params.pRef];
+  for (let n = 1; n <= iters; n++) {
+    const q = p[n - 1];
+    p.push(1 / (1 + Math.exp(-(lRef + 1 / (params.beta * Math.sqrt(q * (1 - q) + eps))))));
+  }
+  return { p, oneMinusP: p.map((q) => 1 - q) };
+}

@@ -6,9 +6,10 @@ import type { ProgressSink } from "../util/progress";
 import { silentProgress } from "../util/progress";
 import { amplifiedTask, AmplifiedTask } from "./amplify";
 import { finiteGroupFixedPoints, GrpoSimConfig, simulateGrpo } from "./grpoSim";
-import { oneMinusSigmoidString } from "./logodds";
-import { ninesOf } from "./format";
-import { fixedPoints, isMonotone, iterationLimit, successMap, successRecursion } from "./recursion";
+import { formatLogProbability, oneMinusSigmoidString } from "./logodds";
+import { markdownTable, ninesOf } from "./format";
+import { BINARY_REWARDS, COMPOSITE_REWARDS, compositeReference, tiltRecursion } from "./tilt";
+import { fixedPoints, isMonotone, iterationLimit, naiveRecursion, successMap, successRecursion } from "./recursion";
 
 export interface RecursionRow {
   beta: number;
@@ -163,4 +164,86 @@ export function finiteGroupCurve(pRef: number, beta: number, groupSizes: number[
 /** notebook 03's last table: per-state p* in the product, for several β. */
 export function amplifiedTaskStudy(pRefs: number[], betas: number[], eps: number): { beta: number; task: AmplifiedTask }[] {
   return betas.map((beta) => ({ beta, task: amplifiedTask(pRefs, { beta, eps }) }));
+}
+
+/** The grid's summaries as a table: monotone?, the limit and every interior fixed point. */
+export function recursionSummaryTable(summaries: RecursionSummary[]): string {
+  return markdownTable(
+    ["β", "p_ref", "ε", "iterates", "monotone", "p_n > p_ref", "limit from p_ref", "1 − limit", "h′ there", "interior fixed points (1 − p*, h′, stability)"],
+    summaries.map((s) => [
+      s.beta,
+      s.pRef,
+      s.eps,
+      s.iterates,
+      s.monotone ? "yes" : "no",
+      s.aboveRef ? "yes" : "NO",
+      s.limit === "none" ? "none (cycle)" : s.limit === "one" ? "p → 1" : s.limitP,
+      s.limitOneMinusP ?? "—",
+      s.limitSlope === null ? "—" : s.limitSlope.toPrecision(4),
+      s.fixedPoints.map((f) => `${f.oneMinusP} (${f.slope.toPrecision(3)}, ${f.stable ? "stable" : "unstable"})`).join("; ") || "none",
+    ]),
+  );
+}
+
+/** Plain float64 against log-odds, step by step: where p becomes a silent 1.0. */
+export function naiveVsLogOddsTable(params: { beta: number; pRef: number; eps: number }, iters: number): string {
+  const good = successRecursion(params, iters);
+  const bad = naiveRecursion(params, iters);
+  return markdownTable(
+    ["n", "float64: p_n", "float64: 1 − p_n", "log-odds: logit p_n", "log-odds: 1 − p_n"],
+    bad.p.map((p, n) => [n, p, bad.oneMinusP[n], n < good.logit.length ? good.logit[n] : "(> 1e6: p → 1)", n < good.logit.length ? good.oneMinusP[n] : "—"]),
+  );
+}
+
+/** The exact binary tilt against the scalar recursion: the same logits, step by step. */
+export function tiltVsRecursionTable(params: { beta: number; pRef: number; eps: number }, iters: number): string {
+  const scalar = successRecursion(params, iters);
+  const tilt = tiltRecursion([params.pRef, 1 - params.pRef], BINARY_REWARDS, params.beta, params.eps, scalar.logit.length - 1);
+  return markdownTable(
+    ["n", "recursion: logit p_n", "Gibbs tilt: log π_n(a*) − log π_n(other)", "recursion: 1 − p_n", "tilt: 1 − p_n"],
+    scalar.logit.map((l, n) => [n, l, tilt.logPi[n][0] - tilt.logPi[n][1], scalar.oneMinusP[n], tilt.oneMinusSuccess[n]]),
+  );
+}
+
+/**
+ * The composite reward 0.1·format + 0.9·action against the binary expert reward, for the same
+ * π_ref(a*) = pRef with `malformedShare` of the rest malformed: π_n(a*) and the malformed share.
+ */
+export function compositeTable(pRef: number, malformedShare: number, betas: number[], eps: number, iters: number): string {
+  const rows = betas.map((beta) => {
+    const bin = successRecursion({ beta, pRef, eps }, iters);
+    const comp = tiltRecursion(compositeReference(pRef, malformedShare), COMPOSITE_REWARDS, beta, eps, iters);
+    const n = Math.min(iters, bin.logit.length - 1);
+    return [beta, n, bin.oneMinusP[n], comp.oneMinusSuccess[n], formatLogProbability(comp.logPi[n][2])];
+  });
+  return markdownTable(["β", "n", "binary reward: 1 − p_n", "composite: 1 − π_n(a*)", "composite: π_n(malformed)"], rows);
+}
+
+/** The finite-G study as a table. */
+export function finiteGroupTable(study: FiniteGroupStudy): string {
+  return markdownTable(
+    ["G", "expected finite-G stationary π(a*)", "simulated (mean ± sd over seeds)", "flat groups (no signal)", "population fixed point"],
+    study.summary.map((s) => [s.G, s.predicted.toFixed(4), `${s.simulatedMean.toFixed(4)} ± ${s.simulatedSd.toFixed(4)}`, `${(100 * s.flatGroups).toFixed(1)}%`, study.population.toFixed(4)]),
+  );
+}
+
+/**
+ * The paper's β = 0.001, where simulation cannot resolve 1 − p ≈ e^-2000: the expected finite-G
+ * stationary point with the exact KL and with verl's k3 estimator, against the population recursion.
+ */
+export function smallBetaTable(pRef: number, beta: number, groupSizes: number[]): string {
+  const pop = iterationLimit({ beta, pRef, eps: 0 });
+  const popText = pop.kind === "one" ? "p → 1 (no interior fixed point)" : pop.kind === "interior" ? pop.fixedPoint.oneMinusP : "none";
+  return markdownTable(
+    ["G", "exact KL: 1 − p*", "k3 KL (verl): 1 − p*", "population (G → ∞, ε = 0)"],
+    groupSizes.map((G) => [G, finiteGroupCurve(pRef, beta, [G], { kl: "exact" })[0].oneMinusP, finiteGroupCurve(pRef, beta, [G], { kl: "k3" })[0].oneMinusP, popText]),
+  );
+}
+
+/** Per-state p* in the product, per β: P_0 before and after. */
+export function amplificationTable(study: { beta: number; task: AmplifiedTask }[]): string {
+  return markdownTable(
+    ["β", "per-state limit", "Π p_ref,t", "Π p*_t", "1 − Π p*_t"],
+    study.map(({ beta, task }) => [beta, task.limit.join(", "), task.successRef.toPrecision(4), task.successStar.toPrecision(6), task.oneMinusSuccessStar]),
+  );
 }
