@@ -6,8 +6,8 @@
  */
 import test from "ava";
 import * as path from "node:path";
-import { computeMetrics } from "../lib/eval/metrics";
-import { assignCells, loadProfileStudy, loadStudy, REPORT_FIXTURE, runMetricsFrame, selectProtocol, summarizeEpisodes, tInterval } from "../lib/report/index";
+import { computeMetrics, wilsonInterval } from "../lib/eval/metrics";
+import { assignCells, loadProfileStudy, loadStudy, REPORT_FIXTURE, runMetricsFrame, selectProtocol, srNoiseInterval, summarizeEpisodes, tInterval } from "../lib/report/index";
 import type { CellStats, ResultSet } from "../lib/report/index";
 
 const FIXTURE = path.join(__dirname, "fixtures", "report", "study");
@@ -143,4 +143,19 @@ test("protocols are not pooled: the paper protocol by default, the others set as
   t.deepEqual(selectProtocol(episodes, "extended").kept.map((e) => e.run), ["extended-100", "extended-100"]);
   t.is(selectProtocol(episodes, "all").kept.length, 4);
   t.is(selectProtocol([ep("extended-100", "x", true)]).choice, "all", "no paper-protocol episode: keep what there is");
+});
+
+test("comparison noise for several seeds: never narrower than one evaluation's Wilson interval", (t) => {
+  const c = t1(rs, "burger", "sft")!;
+  const noise = srNoiseInterval(c)!;
+  const w = wilsonInterval(c.sr * 4, 4); // 4 episodes per run in the fixture
+  t.deepEqual(noise, [Math.min(c.sr_ci![0], w[0]), Math.max(c.sr_ci![1], w[1])]);
+  t.true(noise[0] < c.sr_ci![0], "the layouts' noise is wider below than the seeds' spread");
+  // three seeds that agree exactly (0.8 each, 10 layouts): the t interval has no width, the noise is Wilson 8/10
+  const agree = summarizeEpisodes(
+    ["s0", "s1", "s2"].flatMap((run) => Array.from({ length: 10 }, (_, i) => ({ run, model: "sft", trained_on: "burger", task: "burger", seed: 42 * (i + 1), success: i < 8, steps: i < 8 ? 9 : 15, timeout: 15 }))),
+  ).table1[0];
+  t.true(close(agree.sr_ci![0], 0.8, 1e-12) && close(agree.sr_ci![1], 0.8, 1e-12), JSON.stringify(agree.sr_ci));
+  srNoiseInterval(agree)!.forEach((x, i) => t.true(close(x, wilsonInterval(8, 10)[i], 1e-12)));
+  t.deepEqual(srNoiseInterval(t1(rs, "burger", "expert")!), t1(rs, "burger", "expert")!.sr_ci, "one run: its own Wilson interval");
 });

@@ -2,11 +2,15 @@
  * Ours beside the paper's, cell by cell, with the difference and whether it is more than noise.
  *
  * SR: the difference ours − paper gets a 95% interval by the MOVER method (Newcombe's hybrid score
- * interval when both sides are Wilson intervals; with several runs our side is the t interval across
- * runs). A difference whose interval contains 0 is "within noise": at 10 episodes per cell an SR of 0.3
- * has a Wilson interval of [0.11, 0.60], so most differences of 0.1–0.3 are. ASAT/ASST: the paper gives
- * no spread, so we say whether the paper's value lies inside our 95% interval.
+ * interval when both sides are Wilson intervals). A difference whose interval contains 0 is "within
+ * noise": at 10 episodes per cell an SR of 0.3 has a Wilson interval of [0.11, 0.60], so most
+ * differences of 0.1–0.3 are. With several runs our side is the wider of the t interval across runs
+ * and the Wilson interval of one run's episodes at the mean SR: every seed plays the same few layouts,
+ * so seeds that agree (a t interval of zero width) still carry the layout sampling noise of one
+ * evaluation. ASAT/ASST: the paper gives no spread, so we say whether the paper's value lies inside
+ * our 95% interval.
  */
+import { wilsonInterval } from "../eval/metrics";
 import { DASH, formatCell, formatInterval, formatSigned } from "./numbers";
 import type { Grid, GridCell } from "./grid";
 import { cellText } from "./grid";
@@ -57,10 +61,19 @@ function inCi(v: number | null, ci: Interval | null): boolean | null {
   return v >= ci[0] - 1e-9 && v <= ci[1] + 1e-9;
 }
 
+/** Our SR interval for the comparison: the cell's, widened for several runs to one evaluation's noise (see above). */
+export function srNoiseInterval(c: CellStats): Interval | null {
+  if (c.interval !== "runs") return c.sr_ci;
+  const perRun = c.n / c.runs;
+  const w = wilsonInterval(c.sr * perRun, perRun);
+  return c.sr_ci ? [Math.min(c.sr_ci[0], w[0]), Math.max(c.sr_ci[1], w[1])] : w;
+}
+
 function compareCells(ours: CellStats | null, paper: CellStats | null) {
   const both = ours && paper;
   const d_sr = both ? ours.sr - paper.sr : null;
-  const d_sr_ci = both && ours.sr_ci && paper.sr_ci ? moverDifference(ours.sr, ours.sr_ci, paper.sr, paper.sr_ci) : null;
+  const oursCi = ours ? srNoiseInterval(ours) : null;
+  const d_sr_ci = both && oursCi && paper.sr_ci ? moverDifference(ours.sr, oursCi, paper.sr, paper.sr_ci) : null;
   const d_asat = both ? ours.asat - paper.asat : null;
   const d_asst = both && ours.asst !== null && paper.asst !== null ? ours.asst - paper.asst : null;
   return {
@@ -134,7 +147,7 @@ const yesNo = (b: boolean | null) => (b === null ? "" : b ? "yes" : "no");
 
 function srWithCi(c: CellStats | null): string {
   if (!c) return DASH;
-  return `${cellText(c, "sr")} ${formatInterval(c.sr_ci)}`.trim();
+  return `${cellText(c, "sr")} ${formatInterval(srNoiseInterval(c))}`.trim();
 }
 
 /**
@@ -177,7 +190,7 @@ export function comparisonGrid(rows: ComparisonRow[], ours: ResultSet, table: "t
   return {
     id: table === "table1" ? "compare_table1" : "compare_cross_task",
     label: table === "table1" ? "Comparison 1" : "Comparison 2",
-    caption: `${ours.title}. Beside the paper: ${what}. SR with 95% intervals; ΔSR = ours − paper with a 95% MOVER/Newcombe interval; "within noise" when that interval contains 0. ASAT/ASST differences have no published spread.`,
+    caption: `${ours.title}. Beside the paper: ${what}. SR with 95% intervals (ours with several training seeds: the wider of the interval across seeds and one evaluation's Wilson interval); ΔSR = ours − paper with a 95% MOVER/Newcombe interval; "within noise" when that interval contains 0. ASAT/ASST differences have no published spread.`,
     header: [...lead, "SR ours", "SR paper", "ΔSR [95% CI]", "SR verdict", "ASAT ours", "ASAT paper", "ΔASAT", "ASST ours", "ASST paper", "ΔASST"],
     align: [...lead.map(() => "l" as const), "c", "c", "c", "l", "c", "c", "c", "c", "c", "c"],
     rows: out,
@@ -202,8 +215,8 @@ export function comparisonCsvRows(rows: ComparisonRow[]): string[][] {
       r.model ?? "",
       r.paperModel ?? "",
       f(r.ours?.sr),
-      f(r.ours?.sr_ci?.[0]),
-      f(r.ours?.sr_ci?.[1]),
+      f(r.ours ? srNoiseInterval(r.ours)?.[0] : null),
+      f(r.ours ? srNoiseInterval(r.ours)?.[1] : null),
       f(r.paper?.sr),
       f(r.paper?.sr_ci?.[0]),
       f(r.paper?.sr_ci?.[1]),

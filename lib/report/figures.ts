@@ -8,7 +8,7 @@
  * - `learningCurvesFigure`: training curves from metrics JSONL, one panel per metric.
  */
 import type { VegaLiteSpec } from "../viz/render";
-import type { ComparisonRow } from "./compare";
+import { ComparisonRow, srNoiseInterval } from "./compare";
 import type { CurvePoint } from "./curves";
 import { DISPLAY, formatCell } from "./numbers";
 import { taskTitle } from "./paper";
@@ -75,7 +75,7 @@ export function asstFigure(rs: ResultSet): VegaLiteSpec {
 export function srComparisonFigure(rows: ComparisonRow[], ours: ResultSet, paper: ResultSet): VegaLiteSpec {
   const paired = rows.filter((r) => r.table === "table1" && r.ours && r.paper);
   const values = paired.flatMap((r) => [
-    { task: taskTitle(r.task), row: r.paperModel, source: `ours: ${r.model}`, side: "ours", sr: r.ours!.sr, lo: r.ours!.sr_ci?.[0] ?? r.ours!.sr, hi: r.ours!.sr_ci?.[1] ?? r.ours!.sr },
+    { task: taskTitle(r.task), row: r.paperModel, source: `ours: ${r.model}`, side: "ours", sr: r.ours!.sr, lo: srNoiseInterval(r.ours!)?.[0] ?? r.ours!.sr, hi: srNoiseInterval(r.ours!)?.[1] ?? r.ours!.sr },
     { task: taskTitle(r.task), row: r.paperModel, source: "paper", side: "paper", sr: r.paper!.sr, lo: r.paper!.sr_ci?.[0] ?? r.paper!.sr, hi: r.paper!.sr_ci?.[1] ?? r.paper!.sr },
   ]);
   const rowsOrder = paper.models.filter((m) => paired.some((r) => r.paperModel === m));
