@@ -7,3 +7,6 @@ export * from "./reasoning";
 export * from "./trajectory";
 export * from "./dataset";
 export * from "./paths";
+export * from "./statespace";
+export * from "./generate";
+export * from "./llm";
