@@ -14,6 +14,7 @@ import {
   loadCurves,
   loadPaperResults,
   loadStudy,
+  seriesGroup,
   srComparisonFigure,
   srFigure,
 } from "../lib/report/index";
@@ -75,8 +76,18 @@ test("learning curves from metrics.jsonl: train records only, one line per run d
   t.deepEqual([...new Set(pts.map((p) => p.series))], ["learn/burger/sft-s0"]);
   t.deepEqual([...new Set(pts.map((p) => p.metric))], ["loss", "acc", "p_expert"]);
   t.deepEqual(pts.filter((p) => p.metric === "loss").map((p) => [p.step, p.value]), [[1, 2], [2, 1], [3, 2 / 3], [4, 0.5]]);
+  t.deepEqual([...new Set(pts.map((p) => p.group))], ["learn/burger/sft"], "training seeds of one recipe share a line");
   const svg = await renders(t, learningCurvesFigure(pts, ours.title));
-  t.true(svg.includes("learn/burger/sft-s0"));
+  t.true(svg.includes("learn/burger/sft"));
+});
+
+test("learning curves: a row per algorithm, so a metric one of them lacks cannot shift the panels", async (t) => {
+  const pt = (algo: string, metric: string, step: number, series: string) => ({ series, group: seriesGroup(series), algo, metric, step, value: step / 10 });
+  const pts = [pt("grpo", "reward", 1, "g-s0"), pt("grpo", "kl", 1, "g-s1"), pt("sft", "loss", 1, "s-s0"), pt("sft", "loss", 2, "s-s0")];
+  const spec = learningCurvesFigure(pts, "t") as any;
+  t.deepEqual(spec.vconcat.map((r: any) => r.facet.column.sort), [["reward", "kl"], ["loss"]]);
+  await renders(t, spec);
+  t.deepEqual(["grpo-s1", "grpo_seed12", "grpo-seed-3", "grpo", "sft-base"].map(seriesGroup), ["grpo", "grpo", "grpo", "grpo", "sft-base"]);
 });
 
 test("curves from another trainer's field names, and binned means for long logs", (t) => {

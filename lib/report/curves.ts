@@ -2,7 +2,7 @@
  * Learning curves from training-metrics JSONL (lib/learn's `metrics.jsonl`, one record per optimisation
  * step: `{algo, step, split, loss, reward, acc, p_expert, kl, …}`; the Python trainer writes the same
  * `{step, …numbers}` shape). Each file is one series, named by its directory relative to the results
- * root. The panels are the usual metrics that are present; a log with none of them (another trainer's
+ * root; the training seeds of one recipe (`grpo-s0`, `grpo-s1`, …) form one group, drawn as one line. The panels are the usual metrics that are present; a log with none of them (another trainer's
  * names) gets a panel per numeric field instead. Long series are averaged into at most `maxPoints` bins
  * so the figure stays small and readable. Records with `split` other than "train" (lib/learn's
  * per-epoch held-out evaluations) are left out: they are sparse and on another scale.
@@ -24,11 +24,19 @@ export function curveMetrics(recs: Record<string, unknown>[]): string[] {
 }
 
 export interface CurvePoint {
+  /** The run directory, relative to the results root (`learn/burger/grpo-s1`). */
   series: string;
+  /** The series without its training-seed suffix (`learn/burger/grpo`): seeds of one recipe share a line. */
+  group: string;
   algo: string;
   metric: string;
   step: number;
   value: number;
+}
+
+/** A run directory without its training-seed suffix: `grpo-s1`, `grpo_seed1`, `grpo-seed-1` → `grpo`. */
+export function seriesGroup(series: string): string {
+  return series.replace(/[-_](s|seed[-_]?)\d+$/, "");
 }
 
 /** Bin-average a (step, value) series into at most `maxPoints` points (bins of equal record count). */
@@ -53,7 +61,7 @@ export function loadCurves(files: string[], root: string, maxPoints = 200): Curv
     const algo = String(recs.find((r) => typeof r.algo === "string")?.algo ?? "");
     for (const metric of curveMetrics(recs)) {
       const pts = recs.filter((r) => typeof r[metric] === "number" && Number.isFinite(r[metric] as number)).map((r) => ({ step: r.step as number, value: r[metric] as number }));
-      for (const p of downsample(pts, maxPoints)) out.push({ series, algo, metric, ...p });
+      for (const p of downsample(pts, maxPoints)) out.push({ series, group: seriesGroup(series), algo, metric, ...p });
     }
   }
   return out;

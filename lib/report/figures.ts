@@ -5,7 +5,7 @@
  * - `asstFigure`: ASST per task and model (no bar where nothing succeeded), with interval whiskers;
  * - `crossTaskHeatmap`: Table 2 as a heatmap; given several sets (the paper's and ours) they sit side by
  *   side on one colour scale fixed to [0, 1];
- * - `learningCurvesFigure`: training curves from metrics JSONL, one panel per metric.
+ * - `learningCurvesFigure`: training curves from metrics JSONL, a panel per algorithm and metric.
  */
 import type { VegaLiteSpec } from "../viz/render";
 import { ComparisonRow, srNoiseInterval } from "./compare";
@@ -154,26 +154,39 @@ export function crossTaskHeatmap(sets: ResultSet[]): VegaLiteSpec {
   } as unknown as VegaLiteSpec;
 }
 
-/** Learning curves: one panel per metric, one line per training run directory. */
+/**
+ * Learning curves: a row of panels per algorithm (SFT, GRPO, …; their steps are not comparable), a
+ * panel per metric it logs, one line per recipe and task — the mean over its training seeds at each
+ * step. (Rows are concatenated, not a row × column facet: vega-lite does not cross facets, so a metric
+ * one algorithm lacks would shift that row's panels under the wrong headers.)
+ */
 export function learningCurvesFigure(points: CurvePoint[], title: string): VegaLiteSpec {
-  const metrics = [...new Set(points.map((p) => p.metric))];
+  const algos = [...new Set(points.map((p) => p.algo))];
+  const seeds = Math.max(...[...new Set(points.map((p) => p.group))].map((g) => new Set(points.filter((p) => p.group === g).map((p) => p.series)).size));
+  const row = (algo: string) => {
+    const values = points.filter((p) => p.algo === algo);
+    return {
+      data: { values },
+      facet: { column: { field: "metric", type: "nominal", sort: [...new Set(values.map((p) => p.metric))], title: null } },
+      resolve: { scale: { y: "independent" } },
+      title: { text: algo || "training", anchor: "start", fontSize: 12 },
+      spec: {
+        width: 220,
+        height: 140,
+        mark: { type: "line", strokeWidth: 1.5 },
+        encoding: {
+          x: { field: "step", type: "quantitative", title: "step" },
+          y: { field: "value", type: "quantitative", aggregate: "mean", title: null, scale: { zero: false } },
+          color: { field: "group", type: "nominal", title: "run", legend: { labelLimit: 0, orient: "right" } },
+        },
+      },
+    };
+  };
   return {
     $schema: SCHEMA,
-    title: { text: "Learning curves", subtitle: `${title} — training metrics per optimisation step (binned means)`, anchor: "start" },
-    data: { values: points },
-    facet: { field: "metric", type: "nominal", sort: metrics, title: null },
-    columns: 2,
-    resolve: { scale: { y: "independent", x: "independent" } },
-    spec: {
-      width: 300,
-      height: 170,
-      mark: { type: "line", strokeWidth: 1.5 },
-      encoding: {
-        x: { field: "step", type: "quantitative", title: "step" },
-        y: { field: "value", type: "quantitative", title: null, scale: { zero: false } },
-        color: { field: "series", type: "nominal", title: "run", legend: { labelLimit: 320, orient: "bottom", columns: 2 } },
-      },
-    },
+    title: { text: "Learning curves", subtitle: `${title} — per optimisation step (binned means${seeds > 1 ? "; lines: mean over training seeds" : ""})`, anchor: "start" },
+    vconcat: algos.map(row),
+    resolve: { scale: { color: "independent" } },
     config: CONFIG,
   } as unknown as VegaLiteSpec;
 }
