@@ -5,7 +5,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { sandwichMdpJson } from "../lib/mdp/examples";
-import { toMdpJson } from "../lib/mdp/mdp";
+import { parseMdp, toMdpJson } from "../lib/mdp/mdp";
+import { successReportJson } from "../lib/mdp/success";
 import { shortcutMdp } from "../lib/mdp/examples";
 import { theory } from "../cli/commands/theory";
 import { UserError } from "../lib/util/errors";
@@ -47,24 +48,24 @@ test("theory recursion --json: the contract's fields, 1 − p strings far below 
   t.true(out.fixed_point.slope >= 0 && out.fixed_point.slope < 1);
 });
 
-test("theory recursion: p_n → 1 without an interior fixed point; a cycle gives null; the human form", async (t) => {
-  const one = JSON.parse((await stgrpo(["theory", "recursion", "--beta", "0.01", "--pref", "0.5", "--json"])).stdout);
-  t.deepEqual(one.fixed_point, { p: 1, one_minus_p: "0", slope: 0 });
-  t.true(one.p.length < 21); // stopped once the logit left the usable range
-  const cyc = JSON.parse((await stgrpo(["theory", "recursion", "--beta", "2", "--pref", "0.0015", "--json"])).stdout);
-  t.is(cyc.fixed_point, null);
-  const all = JSON.parse((await stgrpo(["theory", "recursion", "--beta", "1", "--pref", "0.05", "--json", "--all"])).stdout);
-  t.deepEqual(all.fixed_points.map((f: any) => f.stable), [true, false]);
-  const text = await stgrpo(["theory", "recursion", "--beta", "1", "--pref", "0.2"]);
+test("theory recursion: p_n → 1 without an interior fixed point, and the human form", async (t) => {
+  const [one, text] = await Promise.all([stgrpo(["theory", "recursion", "--beta", "0.01", "--pref", "0.5", "--json", "--all"]), stgrpo(["theory", "recursion", "--beta", "1", "--pref", "0.2", "--all"])]);
+  const out = JSON.parse(one.stdout);
+  t.deepEqual(out.fixed_point, { p: 1, one_minus_p: "0", slope: 0 });
+  t.deepEqual(out.fixed_points, []);
+  t.true(out.p.length < 21); // stopped once the logit left the usable range
   t.is(text.status, 0);
   t.regex(text.stdout, /limit: p\* = 0\.6813/);
+  t.regex(text.stdout, /fixed point: p\* = 0\.9346\d+ .* unstable/);
 });
 
 test("theory success --mdp: exact rationals for the sandwich and the shortcut counterexample", async (t) => {
-  const a = await stgrpo(["theory", "success", "--mdp", write("sandwich.json", sandwichMdpJson()), "--json"]);
+  const [a, b] = await Promise.all([
+    stgrpo(["theory", "success", "--mdp", write("sandwich.json", sandwichMdpJson()), "--json"]),
+    stgrpo(["theory", "success", "--mdp", write("shortcut.json", toMdpJson(shortcutMdp())), "--json", "--subtasks"]),
+  ]);
   t.is(a.status, 0, a.stderr);
   t.deepEqual(JSON.parse(a.stdout), { minimal_steps: 6, enumeration: "3/50", recursion: "3/50", product: "3/50", unique: true });
-  const b = await stgrpo(["theory", "success", "--mdp", write("shortcut.json", toMdpJson(shortcutMdp())), "--json", "--subtasks"]);
   t.is(b.status, 0, b.stderr);
   const out = JSON.parse(b.stdout);
   t.like(out, { minimal_steps: 2, enumeration: "19/36", recursion: "1/4", product: "1/4", unique: false });
@@ -72,15 +73,14 @@ test("theory success --mdp: exact rationals for the sandwich and the shortcut co
   // s1", which the shortcut through s2 does not do.
   t.deepEqual(out.subtasks.map((s: any) => [s.enumeration, s.unique]), [["1/2", true], ["1/4", true]]);
   // A start that is already a goal: zero steps, success 1.
-  const g = await stgrpo(["theory", "success", "--mdp", write("trivial.json", { states: ["g"], actions: [], start: "g", goal: "g", transitions: {}, policy: {}, expert: {} }), "--json"]);
-  t.deepEqual(JSON.parse(g.stdout), { minimal_steps: 0, enumeration: "1/1", recursion: "1/1", product: "1/1", unique: true });
+  const trivial = parseMdp({ states: ["g"], actions: [], start: "g", goal: "g", transitions: {}, policy: {}, expert: {} });
+  t.deepEqual(successReportJson(trivial), { minimal_steps: 0, enumeration: "1/1", recursion: "1/1", product: "1/1", unique: true });
 });
 
 test("theory: bad input is one line on stderr with a non-zero exit, never a stack (spawned)", async (t) => {
   const bad = write("bad.json", { ...sandwichMdpJson(), start: "attic" });
   const cases: [string[], RegExp][] = [
     [["theory"], /^stgrpo theory: expected a subcommand: recursion, success, simulate$/],
-    [["theory", "recursion", "--beta", "-1", "--pref", "0.5"], /--beta must be a positive number, got -1/],
     [["theory", "success", "--mdp", bad], /bad\.json: start: "attic" is not one of the states/],
   ];
   const runs = await Promise.all(cases.map(([args]) => stgrpo(args)));
@@ -98,6 +98,7 @@ test("theory: every bad flag or file is a UserError naming it (in process)", asy
     [["prove"], /got "prove"/],
     [["recursion", "--pref", "0.5"], /--beta is required/],
     [["recursion", "--beta", "0", "--pref", "0.5"], /--beta must be a positive number/],
+    [["recursion", "--beta", "-1", "--pref", "0.5"], /--beta must be a positive number, got -1/],
     [["recursion", "--beta", "1", "--pref", "1"], /--pref must lie strictly between 0 and 1/],
     [["recursion", "--beta", "1", "--pref", "0.5", "--eps", "x"], /--eps must be a number/],
     [["recursion", "--beta", "1", "--pref", "0.5", "--eps", "-0.1"], /--eps must be a non-negative number/],

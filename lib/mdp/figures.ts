@@ -169,7 +169,8 @@ export function cobwebFigure(rows: CobwebRow[]): VegaLiteSpec {
     $schema: SCHEMA,
     title: { text: "Fixed points of h(p) = σ(logit p_ref + 1/(β·sqrt(p(1−p)+ε)))", subtitle: "cobweb from p_ref; filled circle: stable fixed point (|h′| < 1), hollow: unstable", anchor: "start" },
     data: { values: [...lines, ...points] },
-    facet: { field: "label", type: "nominal", title: null, columns: 3 },
+    facet: { field: "label", type: "nominal", title: null, sort: [...new Set(rows.map((r) => r.label))] },
+    columns: 3,
     spec: {
       width: 190,
       height: 190,
