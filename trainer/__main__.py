@@ -1,0 +1,72 @@
+"""`python -m trainer` — the Python trainer's command line (lib/trainer spawns it; so can you).
+
+    python -m trainer sft   --config trainer/configs/paper-sft.yaml  [--set KEY=VALUE]...
+    python -m trainer grpo  --config trainer/configs/paper-grpo.yaml [--set KEY=VALUE]...
+    python -m trainer serve --model DIR_OR_HUB_ID [--name NAME] [--host 127.0.0.1] [--port 0]
+                            [--backend auto|transformers|vllm] [-- extra vllm serve flags]
+    python -m trainer reward < cases.jsonl     # {completion, expert_action, valid_actions, acceptable?} → {reward,…}
+
+Multi-GPU / multi-node: `accelerate launch --config_file trainer/accelerate/<zero2|zero3|fsdp>.yaml
+-m trainer grpo --config …` (README "GPU"). A mistake in the config or the data prints one line,
+`trainer <command>: <what is wrong>`, and exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .data import TrainerError
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    extra: list[str] = []
+    if "--" in argv:
+        i = argv.index("--")
+        argv, extra = argv[:i], argv[i + 1:]
+    parser = argparse.ArgumentParser(prog="python -m trainer", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for stage in ("sft", "grpo"):
+        p = sub.add_parser(stage, help=f"train ({stage}) from a config file; rerun to resume")
+        p.add_argument("--config", required=True)
+        p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a dotted config key")
+    p = sub.add_parser("serve", help="serve a model on an OpenAI-compatible endpoint")
+    p.add_argument("--model", required=True)
+    p.add_argument("--name", default=None, help="the model name /v1/models reports (default: the model path)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=0, help="0 picks a free port (printed in the ready line)")
+    p.add_argument("--backend", choices=["auto", "transformers", "vllm"], default="auto")
+    p.add_argument("--seed", type=int, default=0)
+    sub.add_parser("reward", help="score JSONL cases from stdin with the single-turn reward")
+    args = parser.parse_args(argv)
+    try:
+        if args.command in ("sft", "grpo"):
+            from .config import load_config
+            from .train import run
+
+            run(load_config(args.config, args.set, stage=args.command))
+        elif args.command == "serve":
+            from .serve import serve
+
+            serve(args.model, name=args.name, host=args.host, port=args.port, backend=args.backend, seed=args.seed, extra=extra)
+        else:
+            from .reward import score_reply
+
+            for line in sys.stdin.read().split("\n"):
+                if line.strip():
+                    c = json.loads(line)
+                    s = score_reply(c["completion"], c["expert_action"], c["valid_actions"], c.get("acceptable") or ())
+                    print(json.dumps(s._asdict()))
+    except TrainerError as e:
+        print(f"trainer {args.command}: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"trainer {args.command}: interrupted (rerun the same command to resume)", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,140 @@
+"""Run configs: one YAML (or JSON, which is YAML) file per stage, e.g. trainer/configs/paper-grpo.yaml.
+
+    stage: grpo                       # sft | grpo
+    model: results/paper/trainer/burger/sft/final   # hub id, local directory, or "tiny" (tests)
+    dataset: results/paper/expert/burger/train.jsonl
+    output_dir: results/paper/trainer/burger/grpo
+    reward: expert                    # grpo: expert | any_optimal
+    batch: {prompts_per_step: 256}    # the paper's batch in its own unit (see batch_mapping)
+    trl: {…}                          # SFTConfig / GRPOConfig fields, passed as they are
+    open: {field: why}                # values the paper leaves open, each set in trl: and said why
+    tiny: {…}                         # model "tiny" only: trainer.tiny.TinySpec fields
+
+`python -m trainer STAGE --config FILE --set trl.max_steps=4 --set output_dir=/tmp/x` overrides any
+dotted key; values are YAML (`--set trl.bf16=false`).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .data import TrainerError
+
+STAGES = ("sft", "grpo")
+TOP_KEYS = {"stage", "model", "dataset", "output_dir", "reward", "batch", "trl", "open", "tiny", "seed", "notes"}
+_FLOAT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)$")
+
+
+def _numbers(value: Any) -> Any:
+    """YAML 1.1 (PyYAML) reads `1e-6` as a string; read such strings as the numbers they are."""
+    if isinstance(value, str) and _FLOAT.match(value):
+        return float(value)
+    if isinstance(value, dict):
+        return {k: _numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_numbers(v) for v in value]
+    return value
+
+
+def load_config(path: str | Path, overrides: list[str] = (), stage: str | None = None) -> dict:
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise TrainerError(f"cannot read config {path}: {e.strerror or e}") from None
+    except yaml.YAMLError as e:
+        raise TrainerError(f"config {path} is not valid YAML: {str(e).splitlines()[0]}") from None
+    if not isinstance(raw, dict):
+        raise TrainerError(f"config {path} must be a mapping")
+    cfg = _numbers(copy.deepcopy(raw))
+    for item in overrides:
+        key, sep, text = item.partition("=")
+        if not sep or not key:
+            raise TrainerError(f"--set needs KEY=VALUE, got {item!r}")
+        _set(cfg, key.split("."), _numbers(yaml.safe_load(text) if text else ""))
+    if stage is not None:
+        cfg.setdefault("stage", stage)
+        if cfg["stage"] != stage:
+            raise TrainerError(f"config {path} is for stage {cfg['stage']!r}, not {stage!r}")
+    return check_config(cfg, str(path))
+
+
+def _set(cfg: dict, keys: list[str], value: Any) -> None:
+    for k in keys[:-1]:
+        cfg = cfg.setdefault(k, {})
+        if not isinstance(cfg, dict):
+            raise TrainerError(f"--set {'.'.join(keys)}: {k} is not a mapping")
+    cfg[keys[-1]] = value
+
+
+def check_config(cfg: dict, where: str) -> dict:
+    unknown = sorted(set(cfg) - TOP_KEYS)
+    if unknown:
+        raise TrainerError(f"config {where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(TOP_KEYS))})")
+    if cfg.get("stage") not in STAGES:
+        raise TrainerError(f"config {where}: stage must be one of {', '.join(STAGES)}")
+    for key in ("model", "dataset", "output_dir"):
+        if not isinstance(cfg.get(key), str) or not cfg[key]:
+            raise TrainerError(f"config {where}: {key!r} must be a non-empty string")
+    cfg.setdefault("trl", {})
+    cfg.setdefault("batch", {})
+    cfg.setdefault("open", {})
+    for name in cfg["open"]:
+        if name not in cfg["trl"]:
+            raise TrainerError(f"config {where}: open value {name!r} is named but not set under trl:")
+    if cfg["stage"] == "grpo":
+        cfg.setdefault("reward", "expert")
+        if cfg["reward"] not in ("expert", "any_optimal"):
+            raise TrainerError(f"config {where}: reward must be expert or any_optimal, got {cfg['reward']!r}")
+    return cfg
+
+
+def batch_mapping(cfg: dict, world_size: int) -> dict:
+    """The paper's batch, in its own unit, as TRL arguments (all other TRL batch knobs follow from it).
+
+    TRL counts *completions*: an optimizer step consumes per_device_train_batch_size × world_size ×
+    gradient_accumulation_steps of them. The paper ran verl, which counts *prompts*.
+
+    - SFT, `examples_per_step` (paper: 8): one completion per prompt, so the two units agree; the
+      gradient accumulation is whatever makes per-device × world × accumulation = 8.
+    - GRPO, `prompts_per_step` (paper: 256): verl's data.train_batch_size is prompts, each sampled G
+      times (G = trl.num_generations), so one step sees 256 × G completions. We set the accumulation
+      so that an optimizer step consumes exactly 256 × G completions and steps_per_generation equal to
+      it, i.e. one generation round of 256 prompts × G per optimizer step, used once
+      (num_iterations = 1): on-policy, as in the paper's update (eq. 4–6, no clipping needed).
+    """
+    trl = cfg["trl"]
+    per_device = int(trl.get("per_device_train_batch_size", 8))
+    batch = cfg["batch"]
+    if cfg["stage"] == "sft":
+        if "examples_per_step" not in batch:
+            return {}
+        total = int(batch["examples_per_step"])
+        unit = "examples"
+    else:
+        if "prompts_per_step" not in batch:
+            return {}
+        g = int(trl.get("num_generations", 8))
+        total = int(batch["prompts_per_step"]) * g
+        unit = f"completions ({batch['prompts_per_step']} prompts × G={g})"
+    # per_device_train_batch_size is a memory knob: shrink it when the world alone covers the batch.
+    if per_device * world_size > total and total % world_size == 0:
+        per_device = total // world_size
+    if total % (per_device * world_size):
+        raise TrainerError(
+            f"batch of {total} {unit} is not divisible by per_device_train_batch_size {per_device} × {world_size} processes"
+        )
+    accumulation = total // (per_device * world_size)
+    mapped = {"per_device_train_batch_size": per_device, "gradient_accumulation_steps": accumulation}
+    if cfg["stage"] == "grpo":
+        mapped["steps_per_generation"] = accumulation
+        mapped["num_iterations"] = int(trl.get("num_iterations", 1))
+    for key in ("gradient_accumulation_steps", "steps_per_generation", "generation_batch_size"):
+        if key in trl and trl[key] != mapped.get(key):
+            raise TrainerError(f"trl.{key} = {trl[key]} contradicts batch: {batch}; set only one of them")
+    return mapped
