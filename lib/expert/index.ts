@@ -10,3 +10,4 @@ export * from "./paths";
 export * from "./statespace";
 export * from "./generate";
 export * from "./llm";
+export * from "./study";
