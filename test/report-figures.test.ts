@@ -3,6 +3,8 @@
  * of the set it shows, and has the marks the data calls for; learning curves come from training JSONL.
  */
 import test from "ava";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import {
   asstFigure,
@@ -88,6 +90,17 @@ test("learning curves: a row per algorithm, so a metric one of them lacks cannot
   t.deepEqual(spec.vconcat.map((r: any) => r.facet.column.sort), [["reward", "kl"], ["loss"]]);
   await renders(t, spec);
   t.deepEqual(["grpo-s1", "grpo_seed12", "grpo-seed-3", "grpo", "sft-base"].map(seriesGroup), ["grpo", "grpo", "grpo", "grpo", "sft-base"]);
+});
+
+test("the Python trainer's metrics.jsonl: its stage names the algorithm, its summary record is not a step", (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "report-curves-"));
+  const file = path.join(dir, "grpo-s0", "metrics.jsonl");
+  fs.mkdirSync(path.dirname(file));
+  const rec = (step: number, extra = {}) => ({ kind: "step", stage: "grpo", step, epoch: step / 10, time: 1.7e9 + step, elapsed_s: step, loss: 0.1, learning_rate: 1e-6, grad_norm: 1, reward: 0.5 + step / 100, reward_format: 1, reward_action: 0.4, accuracy: 0.4, kl: 0.002, trl: { loss: 0.1 }, ...extra });
+  fs.writeFileSync(file, [rec(1), rec(2), { ...rec(2), kind: "summary", train_runtime: 9 }].map((r) => JSON.stringify(r)).join("\n") + "\n");
+  const pts = loadCurves([file], dir);
+  t.deepEqual([...new Set(pts.map((p) => `${p.algo}/${p.metric}`))], ["grpo/loss", "grpo/reward", "grpo/accuracy", "grpo/kl"]);
+  t.deepEqual(pts.filter((p) => p.metric === "reward").map((p) => p.value), [0.51, 0.52]);
 });
 
 test("curves from another trainer's field names, and binned means for long logs", (t) => {

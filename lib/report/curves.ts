@@ -1,7 +1,8 @@
 /**
  * Learning curves from training-metrics JSONL (lib/learn's `metrics.jsonl`, one record per optimisation
- * step: `{algo, step, split, loss, reward, acc, p_expert, kl, …}`; the Python trainer writes the same
- * `{step, …numbers}` shape). Each file is one series, named by its directory relative to the results
+ * step: `{algo, step, split, loss, reward, acc, p_expert, kl, …}`; the Python trainer's (trainer/metrics.py)
+ * is `{kind: "step"|"summary", stage, step, loss, reward, accuracy, kl, …}` — the same `{step, …numbers}`
+ * shape, its algorithm under `stage`, and a final summary record that is not a step). Each file is one series, named by its directory relative to the results
  * root; the training seeds of one recipe (`grpo-s0`, `grpo-s1`, …) form one group, drawn as one line. The panels are the usual metrics that are present; a log with none of them (another trainer's
  * names) gets a panel per numeric field instead. Long series are averaged into at most `maxPoints` bins
  * so the figure stays small and readable. Records with `split` other than "train" (lib/learn's
@@ -11,10 +12,10 @@ import * as path from "node:path";
 import { readJsonl } from "../util/files";
 
 /** Metrics drawn, in panel order, when present. */
-export const CURVE_METRICS = ["loss", "reward", "acc", "p_expert", "success", "kl"] as const;
+export const CURVE_METRICS = ["loss", "reward", "acc", "accuracy", "token_accuracy", "p_expert", "success", "kl"] as const;
 
 /** Numeric fields that are bookkeeping, not a metric to draw. */
-const NOT_METRICS = new Set(["step", "epoch", "samples", "episodes", "seed", "time", "wall_ms", "learning_rate", "lr", "grad_norm"]);
+const NOT_METRICS = new Set(["step", "epoch", "samples", "episodes", "seed", "time", "elapsed_s", "wall_ms", "tokens", "tokens_per_s", "learning_rate", "lr", "grad_norm"]);
 
 /** The metrics to draw for a set of records: the usual ones present, else every other numeric field. */
 export function curveMetrics(recs: Record<string, unknown>[]): string[] {
@@ -57,8 +58,9 @@ export function loadCurves(files: string[], root: string, maxPoints = 200): Curv
   const out: CurvePoint[] = [];
   for (const file of files) {
     const series = path.relative(root, path.dirname(file)) || path.basename(file, ".jsonl");
-    const recs = readJsonl<Record<string, unknown>>(file).filter((r) => typeof r.step === "number" && (r.split === undefined || r.split === "train"));
-    const algo = String(recs.find((r) => typeof r.algo === "string")?.algo ?? "");
+    const recs = readJsonl<Record<string, unknown>>(file).filter((r) => typeof r.step === "number" && (r.split === undefined || r.split === "train") && r.kind !== "summary");
+    const named = recs.find((r) => typeof r.algo === "string" || typeof r.stage === "string");
+    const algo = String(named?.algo ?? named?.stage ?? "");
     for (const metric of curveMetrics(recs)) {
       const pts = recs.filter((r) => typeof r[metric] === "number" && Number.isFinite(r[metric] as number)).map((r) => ({ step: r.step as number, value: r[metric] as number }));
       for (const p of downsample(pts, maxPoints)) out.push({ series, group: seriesGroup(series), algo, metric, ...p });
