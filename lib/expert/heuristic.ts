@@ -85,13 +85,15 @@ export function makeHeuristic(m: KitchenModel): { h: Heuristic; recipes: Recipe[
   /**
    * Processing still owed for item i to carry the `need` flags: the cut/cook/fry actions, plus 2 for
    * the put onto the board/stove/fryer and the pick from it unless the item is already its bottom
-   * item. INF when the flag can never be obtained. `procActions[0]` receives the actions alone.
+   * item. INF when the flag can never be obtained. `procActions[0]` receives the actions alone,
+   * `procActions[1]` whether anything is owed at all (a cook in progress owes time, not actions).
    */
-  const procActions = new Int32Array(1);
+  const procActions = new Int32Array(2);
   function processing(s: Int16Array, i: number, need: number): number {
     const f = s[m.oFlags + i];
     const missing = need & ~f;
     procActions[0] = 0;
+    procActions[1] = missing === 0 ? 0 : 1;
     if (missing === 0) return 0;
     let cost = 0;
     let actions = 0;
@@ -148,7 +150,7 @@ export function makeHeuristic(m: KitchenModel): { h: Heuristic; recipes: Recipe[
         const acts = procActions[0];
         // Held: put it straight onto T, or (when it cannot go there yet) put it aside and come back:
         // put, (processing and pick-back | fetch and pick), carry, put.
-        const detour = acts > 0 ? 4 + acts : 5;
+        const detour = procActions[1] ? 4 + acts : 5;
         heldCost = heldDirect ? Math.min(1 + (R !== T ? 1 : 0) + proc, detour) : detour;
         continue;
       }
@@ -161,8 +163,8 @@ export function makeHeuristic(m: KitchenModel): { h: Heuristic; recipes: Recipe[
         if (pos < p) continue;
         const proc = processing(s, c, role.flags);
         if (proc >= INF) continue;
-        const acts = procActions[0];
-        cost = acts > 0 ? 3 + acts : 4;
+        // Processing (even a cook that only needs time) can happen where it is put: pick-back, no fetch.
+        cost = procActions[1] ? 3 + procActions[0] : 4;
       } else {
         const proc = processing(s, c, role.flags);
         if (proc >= INF) continue;
