@@ -5,6 +5,7 @@
 import * as path from "node:path";
 import { Command, intFlag, parseFlags, printJson } from "../command";
 import { UserError } from "../../lib/util/errors";
+import { readJsonFile } from "../../lib/util/files";
 import { currentProfile, PROFILES, Profile, REPO_ROOT } from "../../lib/util/profile";
 import { silentProgress, terminalProgress } from "../../lib/util/progress";
 import { parseTasks } from "../../lib/eval/protocol";
@@ -30,6 +31,8 @@ study/timings.jsonl, summary/), the summary also under paper-figures/<profile>/s
   --seeds LIST      training seeds, e.g. 0,1,2 (default: the profile's)
   --stages S,…      only these stages: ${STAGES.join(",")} (default: all, in order)
   --max-jobs N      run at most N jobs, then stop (rerun to continue)
+  --workers N       processes (default 1): the training tasks are split over N − 1 child processes
+                    and this one, balanced by their expert states; 2 on a 2-core machine
   --config          print the resolved config as JSON and exit
   --json            print the run's outcome (jobs, summary path, findings tally) as JSON
   --quiet           no progress on stderr
@@ -41,6 +44,17 @@ function parseSeedList(text: string): number[] {
   const seeds = text.split(",").map((s) => s.trim()).filter(Boolean).map((s) => intFlag("seeds", s));
   if (!seeds.length) throw new UserError("--seeds is empty");
   return seeds;
+}
+
+/** A worker process of `--workers N` (spawned by runStudy): its share of the jobs, progress on stderr. */
+async function runPart(part: string, configFile: string | undefined): Promise<number> {
+  const m = /^(\d+)\/(\d+)$/.exec(part);
+  if (!m || !configFile) throw new UserError("--part K/N needs --config-file FILE (written by stgrpo study --workers N)");
+  const { config, stages, parts } = readJsonFile<{ config: StudyConfig; stages: Stage[]; parts: string[][] }>(configFile);
+  const index = Number(m[1]);
+  if (!parts[index]) throw new UserError(`--part ${part}: ${configFile} has ${parts.length} parts`);
+  await runStudy(config, { progress: terminalProgress(1000), stages, part: { index, tasks: parts[index] } });
+  return 0;
 }
 
 export const study: Command = {
@@ -57,12 +71,16 @@ export const study: Command = {
         seeds: { type: "string" },
         stages: { type: "string" },
         "max-jobs": { type: "string" },
+        workers: { type: "string" },
+        part: { type: "string" },
+        "config-file": { type: "string" },
         config: { type: "boolean" },
         json: { type: "boolean" },
         quiet: { type: "boolean" },
       },
       false,
     );
+    if (values.part) return runPart(values.part, values["config-file"]);
     const profile = (values.profile ?? currentProfile()) as Profile;
     if (!(PROFILES as readonly string[]).includes(profile)) throw new UserError(`--profile must be one of ${PROFILES.join(", ")}, got "${profile}"`);
     const overrides: Partial<StudyConfig> = {};
@@ -81,7 +99,9 @@ export const study: Command = {
       return 0;
     }
     const maxJobs = values["max-jobs"] === undefined ? undefined : intFlag("max-jobs", values["max-jobs"]);
-    const result = await runStudy(cfg, { progress: values.quiet ? silentProgress : terminalProgress(), stages, stopAfterJobs: maxJobs });
+    const workers = values.workers === undefined ? 1 : intFlag("workers", values.workers);
+    if (workers < 1) throw new UserError("--workers must be at least 1");
+    const result = await runStudy(cfg, { progress: values.quiet ? silentProgress : terminalProgress(), stages, stopAfterJobs: maxJobs, workers });
     const summaryFile = path.relative(REPO_ROOT, path.join(studyDirs(cfg).summary, "summary.md"));
     if (values.json) {
       printJson({ finished: result.finished, ran: result.ran.length, skipped: result.skipped.length, summary: result.summary ? summaryFile : null, timings: result.summary?.timings ?? null });

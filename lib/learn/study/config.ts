@@ -40,6 +40,8 @@ export interface ArmConfig {
 
 export interface StudyConfig {
   profile: Profile;
+  /** Results tree (default: results/<profile>; tests use a temporary one). */
+  root?: string;
   /** Training tasks (one set of models per task). */
   tasks: string[];
   /** Tasks every model is evaluated on (the cross-task matrix: train on one, evaluate on all). */

@@ -43,6 +43,16 @@ export interface ModelRun {
   dir: string;
 }
 
+/** A path under the study's results tree: `cfg.root`, else results/<profile>. */
+export function studyPath(cfg: StudyConfig, ...parts: string[]): string {
+  return cfg.root ? path.join(cfg.root, ...parts) : resultsDir(cfg.profile, ...parts);
+}
+
+/** lib/expert's `root` option for the study's expert data (undefined: its default, results/<profile>/expert). */
+export function expertRoot(cfg: StudyConfig): string | undefined {
+  return cfg.root ? path.join(cfg.root, "expert") : undefined;
+}
+
 const armSuffix = (arm: string) => (arm ? `-${arm}` : "");
 const armLabel = (arm: string) => (arm ? `(${arm})` : "");
 
@@ -53,7 +63,7 @@ export function betaText(beta: number): string {
 
 /** The models of one arm, task and seed, parents first. */
 function armRuns(cfg: StudyConfig, arm: ArmConfig, task: string, seed: number): ModelRun[] {
-  const root = resultsDir(cfg.profile, "learn", task);
+  const root = studyPath(cfg, "learn", task);
   const evalTasks = arm.crossTask ? cfg.evalTasks : [task];
   const mk = (algo: Algo, variant: string, model: string, extra: Partial<ModelRun> = {}): ModelRun => {
     const v = variant + armSuffix(arm.id);
@@ -102,26 +112,26 @@ export function studyProtocols(cfg: StudyConfig): { name: string; seeds: number 
 
 /** The episode file of a training run under a protocol. */
 export function evalFile(cfg: StudyConfig, protocol: string, run: ModelRun): string {
-  return resultsDir(cfg.profile, "eval", protocol, run.task, `${run.variant}-s${run.seed}.jsonl`);
+  return studyPath(cfg, "eval", protocol, run.task, `${run.variant}-s${run.seed}.jsonl`);
 }
 
 /** The episode file of a reference policy (`untrained-s0`, `expert`) under a protocol. */
 export function referenceFile(cfg: StudyConfig, protocol: string, name: string): string {
-  return resultsDir(cfg.profile, "eval", protocol, "reference", `${name}.jsonl`);
+  return studyPath(cfg, "eval", protocol, "reference", `${name}.jsonl`);
 }
 
 /** The theory checks of one model (a run, or the untrained reference of a task). */
 export function theoryFile(cfg: StudyConfig, task: string, name: string): string {
-  return resultsDir(cfg.profile, "theory", task, `${name}.json`);
+  return studyPath(cfg, "theory", task, `${name}.json`);
 }
 
 export function studyDirs(cfg: StudyConfig) {
   return {
-    results: resultsDir(cfg.profile),
-    learn: resultsDir(cfg.profile, "learn"),
-    eval: resultsDir(cfg.profile, "eval"),
-    theory: resultsDir(cfg.profile, "theory"),
-    timings: resultsDir(cfg.profile, "study", "timings.jsonl"),
-    summary: resultsDir(cfg.profile, "summary"),
+    results: studyPath(cfg),
+    learn: studyPath(cfg, "learn"),
+    eval: studyPath(cfg, "eval"),
+    theory: studyPath(cfg, "theory"),
+    timings: studyPath(cfg, "study", "timings.jsonl"),
+    summary: studyPath(cfg, "summary"),
   };
 }

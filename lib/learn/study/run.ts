@@ -8,6 +8,8 @@
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
+import * as path from "node:path";
+import { spawn } from "node:child_process";
 import { EVAL_SEEDS, resolveTask, TaskInfo } from "../../kitchen/index";
 import { ExpertPolicy, Policy } from "../../agent/index";
 import { evaluateRun } from "../../eval/evaluate";
@@ -15,7 +17,8 @@ import { extendedSeeds } from "../../eval/protocol";
 import { expertPaths, loadExpertDataset } from "../../expert/paths";
 import { generateExpertData } from "../../expert/generate";
 import { UserError } from "../../util/errors";
-import { appendJsonl, readJsonFile, readJsonl } from "../../util/files";
+import { appendJsonl, readJsonFile, readJsonl, writeFileAtomic } from "../../util/files";
+import { REPO_ROOT } from "../../util/profile";
 import { ProgressSink, silentProgress } from "../../util/progress";
 import { loadPolicy, untrainedPolicy } from "../checkpoint";
 import { exampleFromRecord, featurizeExamples, TrainState } from "../data";
@@ -24,7 +27,7 @@ import { StartLayout, trainMultiTurn } from "../multiturn";
 import { LearnedPolicy } from "../policy";
 import { trainSft } from "../sft";
 import type { StudyConfig } from "./config";
-import { evalFile, ModelRun, referenceFile, studyDirs, studyProtocols, studyRuns } from "./plan";
+import { evalFile, expertRoot, ModelRun, referenceFile, studyDirs, studyProtocols, studyRuns } from "./plan";
 import { runTheory, theoryDone } from "./theory";
 import { writeSummary, StudySummary } from "./summary";
 
@@ -39,6 +42,10 @@ export interface StudyOptions {
   stopAfterJobs?: number;
   /** Called with every training-metrics record (live curves). */
   onMetrics?: (job: string, m: Record<string, unknown>) => void;
+  /** Processes to run the jobs in (default 1: this one); > 1 splits the training tasks over child processes. */
+  workers?: number;
+  /** Run one worker's share only (the child processes of `workers`). */
+  part?: { index: number; tasks: string[] };
 }
 
 export interface StudyResult {
@@ -53,6 +60,8 @@ export interface StudyResult {
 interface Job {
   id: string;
   stage: Stage;
+  /** The training task the job belongs to (null: the references, run by the first worker). */
+  task: string | null;
   done: () => boolean;
   run: (progress: ProgressSink) => Promise<void>;
 }
@@ -68,7 +77,7 @@ function expertSettings(cfg: StudyConfig, task: string) {
 }
 
 function expertDone(cfg: StudyConfig, task: string): boolean {
-  const p = expertPaths(task, { profile: cfg.profile });
+  const p = expertPaths(task, { profile: cfg.profile, root: expertRoot(cfg) });
   if (!fs.existsSync(p.manifest) || !fs.existsSync(p.train)) return false;
   const m = readJsonFile<{ config?: Record<string, unknown> }>(p.manifest);
   const want = expertSettings(cfg, task);
@@ -88,7 +97,7 @@ interface TaskData {
 }
 
 function loadTaskData(cfg: StudyConfig, task: string): TaskData {
-  const rows = (split: "train" | "val") => loadExpertDataset(task, { profile: cfg.profile, split }).map((r, i) => exampleFromRecord(r, `${task} ${split} row ${i + 1}`));
+  const rows = (split: "train" | "val") => loadExpertDataset(task, { profile: cfg.profile, root: expertRoot(cfg), split }).map((r, i) => exampleFromRecord(r, `${task} ${split} row ${i + 1}`));
   const train = featurizeExamples(rows("train"));
   const val = cfg.expert.valFraction > 0 ? featurizeExamples(rows("val")) : [];
   const seen = new Set<string>();
@@ -145,9 +154,10 @@ export function studyJobs(cfg: StudyConfig, opts: Pick<StudyOptions, "onMetrics"
     jobs.push({
       id: `expert ${task}`,
       stage: "expert",
+      task,
       done: () => expertDone(cfg, task),
       run: async (progress) => {
-        generateExpertData(expertSettings(cfg, task), { profile: cfg.profile, progress, command: `stgrpo study --profile ${cfg.profile}` });
+        generateExpertData(expertSettings(cfg, task), { profile: cfg.profile, root: expertRoot(cfg), progress, command: `stgrpo study --profile ${cfg.profile}` });
       },
     });
   }
@@ -155,6 +165,7 @@ export function studyJobs(cfg: StudyConfig, opts: Pick<StudyOptions, "onMetrics"
     jobs.push({
       id: `train ${run.key}`,
       stage: "train",
+      task: run.task,
       done: () => fs.existsSync(`${run.dir}/policy.json`),
       run: (progress) => trainRun(cfg, run, byKey, dataOf(run.task), progress, opts.onMetrics ? (m) => opts.onMetrics!(run.key, m) : undefined),
     });
@@ -162,9 +173,10 @@ export function studyJobs(cfg: StudyConfig, opts: Pick<StudyOptions, "onMetrics"
   for (const protocol of studyProtocols(cfg)) {
     const seeds = protocolSeeds(protocol.name, protocol.seeds);
     const tasks = cfg.evalTasks.map((t) => resolveTask(t));
-    const evalJob = (id: string, file: string, runId: string, model: string, n: number, make: () => { policy: Policy; trainedOn: string | null; tasks: TaskInfo[] }): Job => ({
+    const evalJob = (id: string, task: string | null, file: string, runId: string, model: string, n: number, make: () => { policy: Policy; trainedOn: string | null; tasks: TaskInfo[] }): Job => ({
       id,
       stage: "eval",
+      task,
       done: () => episodesDone(file, runId, model, n),
       run: async (progress) => {
         const m = make();
@@ -174,7 +186,7 @@ export function studyJobs(cfg: StudyConfig, opts: Pick<StudyOptions, "onMetrics"
     // The untrained reference samples uniformly whatever the decoding (greedy on w = 0 is "always the first action").
     for (const seed of cfg.seeds) {
       jobs.push(
-        evalJob(`eval ${protocol.name} untrained-s${seed}`, referenceFile(cfg, protocol.name, `untrained-s${seed}`), `s${seed}`, "untrained", tasks.length * seeds.length, () => ({
+        evalJob(`eval ${protocol.name} untrained-s${seed}`, null, referenceFile(cfg, protocol.name, `untrained-s${seed}`), `s${seed}`, "untrained", tasks.length * seeds.length, () => ({
           policy: new LearnedPolicy(untrainedPolicy(), { name: "untrained", temperature: 1, seed }),
           trainedOn: null,
           tasks,
@@ -183,7 +195,7 @@ export function studyJobs(cfg: StudyConfig, opts: Pick<StudyOptions, "onMetrics"
     }
     if (cfg.eval.expert) {
       jobs.push(
-        evalJob(`eval ${protocol.name} expert`, referenceFile(cfg, protocol.name, "expert"), "planner", "expert", tasks.length * seeds.length, () => ({
+        evalJob(`eval ${protocol.name} expert`, null, referenceFile(cfg, protocol.name, "expert"), "planner", "expert", tasks.length * seeds.length, () => ({
           policy: new ExpertPolicy({ name: "expert" }),
           trainedOn: null,
           tasks,
@@ -193,7 +205,7 @@ export function studyJobs(cfg: StudyConfig, opts: Pick<StudyOptions, "onMetrics"
     for (const run of runs) {
       const runTasks = run.evalTasks.map((t) => resolveTask(t));
       jobs.push(
-        evalJob(`eval ${protocol.name} ${run.key}`, evalFile(cfg, protocol.name, run), `s${run.seed}`, run.model, runTasks.length * seeds.length, () => ({
+        evalJob(`eval ${protocol.name} ${run.key}`, run.task, evalFile(cfg, protocol.name, run), `s${run.seed}`, run.model, runTasks.length * seeds.length, () => ({
           policy: new LearnedPolicy(loadPolicy(run.dir), { name: run.model, temperature: cfg.eval.temperature, seed: run.seed }),
           trainedOn: run.task,
           tasks: runTasks,
@@ -202,9 +214,74 @@ export function studyJobs(cfg: StudyConfig, opts: Pick<StudyOptions, "onMetrics"
     }
   }
   for (const task of cfg.tasks) {
-    jobs.push({ id: `theory ${task}`, stage: "theory", done: () => theoryDone(cfg, task), run: (progress) => runTheory(cfg, task, progress) });
+    jobs.push({ id: `theory ${task}`, stage: "theory", task, done: () => theoryDone(cfg, task), run: (progress) => runTheory(cfg, task, progress) });
   }
   return jobs;
+}
+
+/**
+ * Split the training tasks over `n` workers, balancing their expert rows (a task's training and
+ * evaluation cost grows with its number of expert states): largest first, to the least-loaded worker.
+ */
+export function partitionTasks(tasks: readonly string[], weight: (task: string) => number, n: number): string[][] {
+  const parts: { tasks: string[]; load: number }[] = Array.from({ length: n }, () => ({ tasks: [], load: 0 }));
+  const order = [...tasks].sort((a, b) => weight(b) - weight(a) || tasks.indexOf(a) - tasks.indexOf(b));
+  for (const t of order) {
+    const p = parts.reduce((best, x) => (x.load < best.load ? x : best), parts[0]);
+    p.tasks.push(t);
+    p.load += weight(t);
+  }
+  return parts.map((p) => tasks.filter((t) => p.tasks.includes(t)));
+}
+
+function expertRows(cfg: StudyConfig, task: string): number {
+  const stats = expertPaths(task, { profile: cfg.profile, root: expertRoot(cfg) }).stats;
+  return fs.existsSync(stats) ? Number(readJsonFile<{ rows?: { train?: number } }>(stats).rows?.train ?? 1) : 1;
+}
+
+/** Run jobs in order, skipping the done ones; false when stopped by `stopAfterJobs`. */
+async function runJobs(cfg: StudyConfig, jobs: Job[], sink: ProgressSink, ran: string[], skipped: string[], stopAfterJobs?: number): Promise<boolean> {
+  for (let i = 0; i < jobs.length; i++) {
+    const job = jobs[i];
+    if (job.done()) {
+      skipped.push(job.id);
+      continue;
+    }
+    if (stopAfterJobs !== undefined && ran.length >= stopAfterJobs) return false;
+    const t0 = Date.now();
+    await job.run(prefixed(sink, `${i + 1}/${jobs.length} ${job.id}`));
+    const seconds = (Date.now() - t0) / 1000;
+    // The 1-minute load average says how busy the machine was (the timing targets assume a quiet one).
+    appendJsonl(studyDirs(cfg).timings, [{ job: job.id, stage: job.stage, seconds, load1: Math.round(os.loadavg()[0] * 100) / 100, finished_at: new Date().toISOString() }]);
+    ran.push(job.id);
+  }
+  return true;
+}
+
+/**
+ * Run jobs of other workers in child processes (`stgrpo study --part k/n --config-file F`), relaying
+ * their progress lines; rejects with the child's last stderr lines when one fails.
+ */
+function spawnWorker(configFile: string, part: number, count: number, onLine: (line: string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, "bin", "stgrpo"), "study", "--part", `${part}/${count}`, "--config-file", configFile], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    const tail: string[] = [];
+    let buf = "";
+    child.stderr.on("data", (d: Buffer) => {
+      buf += d.toString();
+      const lines = buf.split(/\r|\n/);
+      buf = lines.pop() ?? "";
+      for (const l of lines.filter((x) => x.trim())) {
+        tail.push(l);
+        if (tail.length > 5) tail.shift();
+        onLine(l);
+      }
+    });
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`study worker ${part}/${count} exited with ${code}: ${tail.join(" / ")}`))));
+  });
 }
 
 /** Run (or resume) the study. */
@@ -212,29 +289,46 @@ export async function runStudy(cfg: StudyConfig, opts: StudyOptions = {}): Promi
   const sink = opts.progress ?? silentProgress;
   const stages = new Set(opts.stages ?? STAGES);
   const jobs = studyJobs(cfg, opts).filter((j) => stages.has(j.stage));
-  const dirs = studyDirs(cfg);
   const ran: string[] = [];
   const skipped: string[] = [];
   const started = Date.now();
-  for (let i = 0; i < jobs.length; i++) {
-    const job = jobs[i];
-    if (job.done()) {
-      skipped.push(job.id);
-      continue;
-    }
-    if (opts.stopAfterJobs !== undefined && ran.length >= opts.stopAfterJobs) {
-      sink.done(`study stopped after ${ran.length} job(s); rerun to resume`);
-      return { ran, skipped, finished: false, summary: null };
-    }
-    const t0 = Date.now();
-    await job.run(prefixed(sink, `study ${i + 1}/${jobs.length} ${job.id}`));
-    const seconds = (Date.now() - t0) / 1000;
-    // The 1-minute load average says how busy the machine was (the timing targets assume a quiet one).
-    appendJsonl(dirs.timings, [{ job: job.id, stage: job.stage, seconds, load1: Math.round(os.loadavg()[0] * 100) / 100, finished_at: new Date().toISOString() }]);
-    ran.push(job.id);
+  const workers = opts.workers ?? 1;
+  const finish = (finished: boolean, summary: StudySummary | null): StudyResult => ({ ran, skipped, finished, summary });
+
+  if (opts.part) {
+    // One worker's share: the jobs of its training tasks (the first worker also runs the references).
+    const mine = new Set(opts.part.tasks);
+    const own = jobs.filter((j) => j.stage !== "expert" && (j.task === null ? opts.part!.index === 0 : mine.has(j.task)));
+    return finish(await runJobs(cfg, own, sink, ran, skipped, opts.stopAfterJobs), null);
   }
-  let summary: StudySummary | null = null;
-  if (stages.has("summary")) summary = writeSummary(cfg);
-  sink.done(`study: ${ran.length} job(s) ran, ${skipped.length} already done (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  return { ran, skipped, finished: true, summary };
+  let finished: boolean;
+  if (workers <= 1) {
+    finished = await runJobs(cfg, jobs, prefixed(sink, "study"), ran, skipped, opts.stopAfterJobs);
+  } else {
+    // Expert data first (every worker reads it), then the workers' shares side by side.
+    finished = await runJobs(cfg, jobs.filter((j) => j.stage === "expert"), prefixed(sink, "study"), ran, skipped, opts.stopAfterJobs);
+    if (finished) {
+      const parts = partitionTasks(cfg.tasks, (t) => expertRows(cfg, t), workers);
+      const configFile = path.join(path.dirname(studyDirs(cfg).timings), "config.json");
+      writeFileAtomic(configFile, JSON.stringify({ config: cfg, stages: [...stages], parts }, null, 2) + "\n");
+      const lines: string[] = parts.map(() => "");
+      const show = () => sink.update(lines.map((l, i) => `[${i + 1}] ${l}`).join("  |  "));
+      const children = parts.slice(1).map((_, k) => spawnWorker(configFile, k + 1, workers, (l) => ((lines[k + 1] = l), show())));
+      const mine = runStudy(cfg, { ...opts, workers: 1, part: { index: 0, tasks: parts[0] }, progress: { update: (t) => ((lines[0] = t), show()), done: (t) => ((lines[0] = t), show()) } });
+      const results = await Promise.allSettled([mine, ...children]);
+      const failed = results.find((r) => r.status === "rejected") as PromiseRejectedResult | undefined;
+      if (failed) throw failed.reason;
+      const own = (results[0] as PromiseFulfilledResult<StudyResult>).value;
+      ran.push(...own.ran);
+      skipped.push(...own.skipped);
+      finished = own.finished;
+    }
+  }
+  if (!finished) {
+    sink.done(`study stopped after ${ran.length} job(s); rerun to resume`);
+    return finish(false, null);
+  }
+  const summary = stages.has("summary") ? writeSummary(cfg) : null;
+  sink.done(`study: ${ran.length} job(s) ran here, ${skipped.length} already done (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  return finish(true, summary);
 }

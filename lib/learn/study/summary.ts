@@ -424,7 +424,7 @@ export function buildSummary(cfg: StudyConfig): StudySummary {
     // One protocol's directory: the report keys episodes by (run, model, trained_on, task, seed), so the
     // paper seeds, which the extended protocol also plays, must not be read from both.
     const dir = path.join(dirs.eval, p.name);
-    const study = loadStudy(dir, { protocol: p.name, command: `stgrpo tables --results ${path.relative(REPO_ROOT, dir)} --protocol ${p.name}` });
+    const study = loadStudy(dir, { protocol: p.name, profile: cfg.profile, command: `stgrpo tables --results ${path.relative(REPO_ROOT, dir)} --protocol ${p.name}` });
     const rs = study.results;
     protocols.push({
       protocol: p.name,
@@ -463,7 +463,9 @@ export function writeSummary(cfg: StudyConfig): StudySummary {
   const s = buildSummary(cfg);
   const md = summaryMarkdown(s);
   const json = JSON.stringify(s, null, 1) + "\n";
-  for (const dir of [studyDirs(cfg).summary, figuresDir(cfg.profile, "study")]) {
+  // The committed copy (paper-figures/<profile>/study) only for the profile's own results tree.
+  const dirs = cfg.root ? [studyDirs(cfg).summary] : [studyDirs(cfg).summary, figuresDir(cfg.profile, "study")];
+  for (const dir of dirs) {
     writeFileAtomic(path.join(dir, "summary.json"), json);
     writeFileAtomic(path.join(dir, "summary.md"), md);
   }
