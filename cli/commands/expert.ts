@@ -16,7 +16,7 @@ import { DATASET_DEFAULTS, DatasetStats, generateExpertData, splitOf, trainingLa
 import { expertPaths } from "../../lib/expert/paths";
 import { rejectionSample } from "../../lib/expert/llm";
 import { taskIdOf } from "../../lib/expert/trajectory";
-import { parseTasks } from "../../lib/eval/protocol";
+import { parseSeeds, parseTasks } from "../../lib/eval/protocol";
 
 const usage = `usage: stgrpo expert [--tasks T,…] [--n N] [--first-seed S | --seeds LIST] [--val F] [--out DIR] [--json]
        stgrpo expert --expert llm --endpoint URL [--model NAME] [--attempts K] [--minimal] [options]
@@ -91,21 +91,11 @@ const FLAGS = {
 
 const LLM_ONLY = ["attempts", "minimal", "max-layouts", "endpoint", "model", "token", "temperature", "max-tokens", "top-p", "sampling-seed", "request-timeout", "retries", "backoff-ms", "history", "history-observations", "no-example", "alternate-roles", "concurrency"] as const;
 
-/** "10000-10099" or "1,2,3" (or a mix) → seeds. */
+/** "10000-10099" or "1,2,3" (or a mix) → training seeds (lib/eval's seed-list syntax, without "default"). */
 export function parseSeedList(text: string): number[] {
-  const out: number[] = [];
-  for (const part of text.split(",").map((s) => s.trim()).filter(Boolean)) {
-    const m = /^(\d+)-(\d+)$/.exec(part);
-    if (m) {
-      const a = Number(m[1]);
-      const b = Number(m[2]);
-      if (b < a) throw new UserError(`--seeds range ${part} is empty`);
-      if (b - a > 1_000_000) throw new UserError(`--seeds range ${part} is too large`);
-      for (let x = a; x <= b; x++) out.push(x);
-    } else out.push(intFlag("seeds", part));
-  }
-  if (!out.length) throw new UserError("--seeds is empty");
-  return out;
+  const seeds = parseSeeds(text);
+  if (seeds.includes(null)) throw new UserError("--seeds: training layouts are seeded; \"default\" is the evaluation's default layout");
+  return seeds as number[];
 }
 
 function positive(name: string, value: string | undefined, fallback: number): number {
