@@ -5,6 +5,8 @@
  * several training seeds per cell, and the files the results tree holds besides episodes.
  */
 import test from "ava";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { computeMetrics, wilsonInterval } from "../lib/eval/metrics";
 import { assignCells, loadProfileStudy, loadStudy, REPORT_FIXTURE, runMetricsFrame, selectProtocol, srNoiseInterval, summarizeEpisodes, tInterval } from "../lib/report/index";
@@ -158,4 +160,19 @@ test("comparison noise for several seeds: never narrower than one evaluation's W
   t.true(close(agree.sr_ci![0], 0.8, 1e-12) && close(agree.sr_ci![1], 0.8, 1e-12), JSON.stringify(agree.sr_ci));
   srNoiseInterval(agree)!.forEach((x, i) => t.true(close(x, wilsonInterval(8, 10)[i], 1e-12)));
   t.deepEqual(srNoiseInterval(t1(rs, "burger", "expert")!), t1(rs, "burger", "expert")!.sr_ci, "one run: its own Wilson interval");
+});
+
+test("the extended protocol's replay of the paper's seeds is not taken for a duplicate", (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "report-protocols-"));
+  const ep = (protocol: string, seed: number, success: boolean) => JSON.stringify({ run: "s0", model: "sft", trained_on: "burger", task: "burger", seed, success, steps: success ? 9 : 15, timeout: 15, actions: [], invalid_replies: 0, wall_ms: 1, protocol });
+  fs.mkdirSync(path.join(dir, "extended-12"));
+  fs.mkdirSync(path.join(dir, "paper"));
+  // "extended-12/…" sorts first: with the old key its copies of seeds 42 and 84 would have replaced the paper's
+  fs.writeFileSync(path.join(dir, "extended-12", "e.jsonl"), [ep("extended-12", 42, false), ep("extended-12", 84, false), ep("extended-12", 126, false), ""].join("\n"));
+  fs.writeFileSync(path.join(dir, "paper", "e.jsonl"), [ep("paper", 42, true), ep("paper", 84, true), ""].join("\n"));
+  const s = loadStudy(dir);
+  t.is(s.scan.duplicates, 0);
+  t.is(s.results.episodes, 2);
+  t.is(s.results.table1[0].sr, 1);
+  t.true(s.results.notes.some((n) => n.includes("3 episode(s) of protocol extended-12 set aside")), s.results.notes.join(" | "));
 });

@@ -86,7 +86,7 @@ export interface ScannedResults {
   episodeFiles: string[];
   trainingFiles: string[];
   skipped: { file: string; reason: string }[];
-  /** Episodes dropped because an earlier file held the same (run, model, trained_on, task, seed). */
+  /** Episodes dropped because an earlier file held the same (protocol, run, model, trained_on, task, seed). */
   duplicates: number;
 }
 
@@ -104,8 +104,13 @@ function checkEpisode(r: any, where: string): EpisodeLike {
   return r as EpisodeLike;
 }
 
+/**
+ * What makes two records the same episode: lib/eval's resume key plus the protocol. The extended
+ * protocol replays the paper's ten seeds first, often under the same run id, and those are episodes of
+ * another protocol, not copies.
+ */
 export function episodeIdentity(e: EpisodeLike): string {
-  return JSON.stringify([e.run, e.model, e.trained_on ?? null, e.task, e.seed ?? null]);
+  return JSON.stringify([e.protocol ?? null, e.run, e.model, e.trained_on ?? null, e.task, e.seed ?? null]);
 }
 
 /**
@@ -175,7 +180,7 @@ export function scanResults(dir: string): ScannedResults {
 export function describeScan(s: ScannedResults): string[] {
   const rel = (f: string) => path.relative(s.dir, f) || f;
   const lines = [`read ${s.episodes.length} episodes from ${s.episodeFiles.length} file(s) under ${s.dir}`];
-  if (s.duplicates) lines.push(`dropped ${s.duplicates} duplicate episode(s) (same run, model, trained_on, task, seed as an earlier file)`);
+  if (s.duplicates) lines.push(`dropped ${s.duplicates} duplicate episode(s) (same protocol, run, model, trained_on, task, seed as an earlier file)`);
   if (s.trainingFiles.length) lines.push(`training metrics (learning curves): ${s.trainingFiles.length} file(s)`);
   if (s.skipped.length) {
     const shown = s.skipped.slice(0, 5).map((k) => `${rel(k.file)} (${k.reason})`);
