@@ -102,7 +102,7 @@ export async function writeReport(rs: ResultSet, dir: string, opts: ReportOption
   const writeGrid = (g: Grid) => {
     put(`${g.id}.md`, gridToMarkdown(g));
     put(`${g.id}.tex`, gridToLatex(g));
-    put(`${g.id}.html`, htmlPage(`${g.label} — ${g.caption.split(".")[0]}`, gridToHtml(g)));
+    put(`${g.id}.html`, htmlPage(`${g.label} — ${rs.title}`, gridToHtml(g)));
   };
 
   put("table1.csv", table1Csv(rs));
