@@ -56,6 +56,8 @@ export class LayoutPlanner {
   /** Lower bounds (exact values included), by compactKey; fed to A* as a sharper heuristic. */
   private lower = new Map<string, number>();
   expanded = 0;
+  /** States generated (stored) by all the searches so far. */
+  generated = 0;
 
   constructor(readonly model: KitchenModel) {
     const { h, recipes } = makeHeuristic(model);
@@ -80,6 +82,7 @@ export class LayoutPlanner {
     this.trim();
     const r = astar(m, st, this.h, { bound, memo: this.lower, maxExpanded });
     this.expanded += r.expanded;
+    this.generated += r.generated;
     if (r.plan === null) {
       this.lower.set(key, Math.max(lb ?? 0, bound === Infinity ? UNREACHABLE : bound + 1));
       return null;

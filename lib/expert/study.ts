@@ -39,12 +39,14 @@ export interface EvalLayoutRow {
 
 /**
  * Plan every paper evaluation layout (4 tasks × default + the ten seeds) and count its reachable
- * states up to `stateCap` (0: not counted).
+ * states up to `stateCap` (default layouts) / `seededStateCap` (seeded ones; default: stateCap).
+ * 0: not counted.
  */
-export function evalLayoutStudy(opts: { tasks?: readonly string[]; seeds?: readonly number[]; stateCap?: number; progress?: ProgressSink } = {}): EvalLayoutRow[] {
+export function evalLayoutStudy(
+  opts: { tasks?: readonly string[]; seeds?: readonly number[]; stateCap?: number; seededStateCap?: number; progress?: ProgressSink } = {},
+): EvalLayoutRow[] {
   const tasks = opts.tasks ?? PAPER_TASKS;
   const seeds: (number | null)[] = [null, ...(opts.seeds ?? EVAL_SEEDS)];
-  const cap = opts.stateCap ?? 0;
   const progress = new Progress("planning evaluation layouts", tasks.length * seeds.length, opts.progress ?? silentProgress);
   const rows: EvalLayoutRow[] = [];
   for (const task of tasks) {
@@ -54,6 +56,7 @@ export function evalLayoutStudy(opts: { tasks?: readonly string[]; seeds?: reado
       const k = Kitchen.fromLayout(layout);
       const eff = effectiveSeed === null ? null : Number(effectiveSeed);
       const { trajectory, info: ti } = trajectoryFrom(k, { task, seed, effectiveSeed: eff });
+      const cap = seed === null ? (opts.stateCap ?? 0) : (opts.seededStateCap ?? opts.stateCap ?? 0);
       const space = cap > 0 ? reachableStates(k, cap, { distances: false }) : { count: 0, complete: false };
       rows.push({
         task: info.id,

@@ -44,8 +44,9 @@ import {
 const profile = currentProfile();
 const config = {
   profile,
-  // Reachable states are enumerated up to this many per layout (exact below it).
-  stateCap: byProfile({ ci: 3_000, cpu: 300_000, paper: 300_000 }),
+  // Reachable states are enumerated up to this many per layout (exact below it): default / seeded layouts.
+  stateCap: byProfile({ ci: 6_000, cpu: 500_000, paper: 500_000 }),
+  seededStateCap: byProfile({ ci: 2_000, cpu: 100_000, paper: 100_000 }),
   dataset: { ...DATASET_DEFAULTS, perTask: byProfile({ ci: 4, cpu: 100, paper: 100 }) },
   prompt: DATASET_PROMPT_CONFIG,
   example: { task: "burger", seed: 84 },
@@ -97,7 +98,7 @@ showMarkdown(codeBlock(`Reasoning: ${example.steps[0].reasoning}\nAction: ${exam
 // (it silently retries seed+1 when generation fails).
 
 // %%
-const study = evalLayoutStudy({ stateCap: config.stateCap, progress: notebookProgress() });
+const study = evalLayoutStudy({ stateCap: config.stateCap, seededStateCap: config.seededStateCap, progress: notebookProgress() });
 showMarkdown(optimalLengthTable(study));
 
 // %%
