@@ -112,6 +112,17 @@ export function excessMarkdown(s: StudySummary, protocol: string): string {
   );
 }
 
+/** One protocol's tables (lib/report's Table 1 with intervals, Tables 2–4) — or why there are none. */
+export function protocolTablesMarkdown(s: StudySummary, protocol: string): string {
+  const p = s.protocols.find((x) => x.protocol === protocol);
+  return p ? p.markdown : `No episodes of protocol ${protocol} yet.\n`;
+}
+
+/** One protocol's findings: the tally, then every comparison. */
+export function findingsSectionMarkdown(s: StudySummary, protocol: string): string {
+  return findingsTally(s.findings, protocol) + "\n" + findingsMarkdown(s.findings, protocol);
+}
+
 /** The whole summary. */
 export function summaryMarkdown(s: StudySummary): string {
   const parts: string[] = [];
@@ -120,10 +131,9 @@ export function summaryMarkdown(s: StudySummary): string {
   parts.push(timingsMarkdown(s));
   for (const p of s.protocols) {
     parts.push(`## Protocol ${p.protocol}\n`);
-    parts.push(p.markdown);
+    parts.push(protocolTablesMarkdown(s, p.protocol));
     parts.push(`### Findings (${p.protocol})\n`);
-    parts.push(findingsTally(s.findings, p.protocol));
-    parts.push(findingsMarkdown(s.findings, p.protocol));
+    parts.push(findingsSectionMarkdown(s, p.protocol));
     const ex = excessMarkdown(s, p.protocol);
     if (ex) parts.push(`### Excess steps over the minimal (${p.protocol})\n\n${ex}`);
   }

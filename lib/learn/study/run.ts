@@ -72,15 +72,19 @@ function prefixed(sink: ProgressSink, prefix: string): ProgressSink {
 }
 
 /** The expert data's settings, as lib/expert's manifest records them. */
-function expertSettings(cfg: StudyConfig, task: string) {
-  return { tasks: [task], perTask: cfg.expert.perTask, firstSeed: cfg.expert.firstSeed, valFraction: cfg.expert.valFraction, evalSeedsPerTask: Math.max(100, cfg.eval.extendedSeeds) };
+function expertSettings(cfg: StudyConfig) {
+  return { perTask: cfg.expert.perTask, firstSeed: cfg.expert.firstSeed, valFraction: cfg.expert.valFraction, evalSeedsPerTask: Math.max(100, cfg.eval.extendedSeeds) };
 }
 
+/**
+ * Whether a task's expert data exists with the study's settings (notebook 04 writes the same files with
+ * the same settings in every profile; data made with others is refused, not silently reused).
+ */
 function expertDone(cfg: StudyConfig, task: string): boolean {
   const p = expertPaths(task, { profile: cfg.profile, root: expertRoot(cfg) });
   if (!fs.existsSync(p.manifest) || !fs.existsSync(p.train)) return false;
   const m = readJsonFile<{ config?: Record<string, unknown> }>(p.manifest);
-  const want = expertSettings(cfg, task);
+  const want = expertSettings(cfg);
   for (const [k, v] of Object.entries(want)) {
     if (JSON.stringify(m.config?.[k]) !== JSON.stringify(v)) {
       throw new UserError(`${p.dir} holds expert data made with ${k} = ${JSON.stringify(m.config?.[k])}, the study needs ${JSON.stringify(v)}: move it away or regenerate it with \`stgrpo expert\``);
@@ -157,7 +161,7 @@ export function studyJobs(cfg: StudyConfig, opts: Pick<StudyOptions, "onMetrics"
       task,
       done: () => expertDone(cfg, task),
       run: async (progress) => {
-        generateExpertData(expertSettings(cfg, task), { profile: cfg.profile, root: expertRoot(cfg), progress, command: `stgrpo study --profile ${cfg.profile}` });
+        generateExpertData({ ...expertSettings(cfg), tasks: [task] }, { profile: cfg.profile, root: expertRoot(cfg), progress, command: `stgrpo study --profile ${cfg.profile}` });
       },
     });
   }

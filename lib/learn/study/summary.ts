@@ -9,10 +9,11 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { tInterval } from "../../report/aggregate";
 import { crossGrid, table1IntervalGrid } from "../../report/grid";
 import { gridToMarkdown } from "../../report/markup";
-import { loadStudy } from "../../report/study";
+import { summarizeEpisodes, tInterval } from "../../report/aggregate";
+import type { EpisodeLike } from "../../report/load";
+import { profileTitle } from "../../report/study";
 import type { CellStats, ResultSet } from "../../report/types";
 import { readJsonFile, readJsonl, writeFileAtomic } from "../../util/files";
 import { figuresDir, REPO_ROOT } from "../../util/profile";
@@ -414,6 +415,30 @@ function timings(cfg: StudyConfig): StudySummary["timings"] {
   };
 }
 
+/** The study's own episode files of a protocol: every run's and the references'. */
+export function studyEpisodeFiles(cfg: StudyConfig, protocol: string): string[] {
+  const refs = [...cfg.seeds.map((s) => `untrained-s${s}`), ...(cfg.eval.expert ? ["expert"] : [])].map((n) => referenceFile(cfg, protocol, n));
+  return [...refs, ...studyRuns(cfg).map((r) => evalFile(cfg, protocol, r))].filter((f) => fs.existsSync(f));
+}
+
+/**
+ * One protocol's episodes of the study as lib/report's ResultSet (Table 1, the cross-task cells, the
+ * per-run metrics). Only the study's own files are read: other notebooks may write episodes of the
+ * same checkpoints (notebook 06 evaluates every run under learn/ greedily) into the same tree.
+ */
+export function studyResults(cfg: StudyConfig, protocol: string): ResultSet {
+  const files = studyEpisodeFiles(cfg, protocol);
+  const episodes = files.flatMap((f) => readJsonl<EpisodeLike>(f));
+  const dir = path.join(studyDirs(cfg).eval, protocol);
+  const rel = path.relative(REPO_ROOT, dir);
+  return summarizeEpisodes(episodes, {
+    title: profileTitle(cfg.profile),
+    profile: cfg.profile,
+    source: rel.startsWith("..") ? dir : rel,
+    command: `stgrpo study --profile ${cfg.profile} (episodes: ${files.length} files under ${rel.startsWith("..") ? dir : rel})`,
+  });
+}
+
 /** Build the summary from the study's files (every stage before it must have run). */
 export function buildSummary(cfg: StudyConfig): StudySummary {
   const runs = studyRuns(cfg);
@@ -421,11 +446,7 @@ export function buildSummary(cfg: StudyConfig): StudySummary {
   const protocols: ProtocolSummary[] = [];
   const found: Finding[] = [];
   for (const p of studyProtocols(cfg)) {
-    // One protocol's directory: the report keys episodes by (run, model, trained_on, task, seed), so the
-    // paper seeds, which the extended protocol also plays, must not be read from both.
-    const dir = path.join(dirs.eval, p.name);
-    const study = loadStudy(dir, { protocol: p.name, profile: cfg.profile, command: `stgrpo tables --results ${path.relative(REPO_ROOT, dir)} --protocol ${p.name}` });
-    const rs = study.results;
+    const rs = studyResults(cfg, p.name);
     protocols.push({
       protocol: p.name,
       title: rs.title,

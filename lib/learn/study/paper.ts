@@ -1,0 +1,46 @@
+/**
+ * Notebook 05's paper-profile section: the same recipe on the GPU path (lib/trainer: Qwen2.5-1.5B-Instruct,
+ * TRL SFT then GRPO from the SFT model, the paper's hyperparameters in trainer/configs/paper-*.yaml).
+ *
+ * In the paper profile the notebook trains every task (lib/trainer's `trainTask`, which fails fast
+ * with `requireGpu()` when no CUDA GPU is visible — never a faked result); in the ci and cpu profiles
+ * it shows the commands that would run, and the CPU-scale study above stands in for it.
+ */
+import { PAPER_TASKS } from "../../kitchen/index";
+import type { Profile } from "../../util/profile";
+import type { ProgressSink } from "../../util/progress";
+import { trainerCommandLine, trainingPlan, trainTask } from "../../trainer/pipeline";
+import type { TrainerMetrics } from "../../trainer/run";
+
+/** The profile whose CPU-scale study a notebook run shows: the paper profile trains on GPU and shows the cpu study. */
+export function studyProfileOf(profile: Profile): "ci" | "cpu" {
+  return profile === "ci" ? "ci" : "cpu";
+}
+
+/** The trainer commands of the paper profile, per task (SFT, then GRPO from SFT's final model). */
+export function paperCommandsMarkdown(tasks: readonly string[] = PAPER_TASKS): string {
+  const lines = tasks.flatMap((task) => {
+    const plan = trainingPlan(task, { profile: "paper" });
+    return [`# ${task}`, trainerCommandLine(plan.sft), trainerCommandLine(plan.grpo)];
+  });
+  return "```sh\nPROFILE=paper  # results/paper/trainer/<task>/{sft,grpo}/\n" + lines.join("\n") + "\n```\n";
+}
+
+/**
+ * The paper profile's training: every task's SFT and GRPO through lib/trainer (resumable; each stage
+ * is skipped once finished). Other profiles train nothing here and say so. Returns Markdown.
+ */
+export async function paperTraining(profile: Profile, opts: { tasks?: readonly string[]; progress?: ProgressSink } = {}): Promise<string> {
+  if (profile !== "paper") {
+    return `Profile ${profile}: the GPU path is not run here (PROFILE=paper in the Docker image with a GPU runs it); the commands above are what it runs.\n`;
+  }
+  const rows: string[] = [];
+  for (const task of opts.tasks ?? PAPER_TASKS) {
+    const r = await trainTask(task, { profile, progress: opts.progress });
+    const last = (xs: TrainerMetrics[]): Partial<TrainerMetrics> => xs.filter((m) => m.kind === "step").slice(-1)[0] ?? {};
+    const sft = last(r.sft.metrics);
+    const grpo = last(r.grpo.metrics);
+    rows.push(`| ${task} | ${r.sft.steps} | ${sft.loss ?? "—"} | ${r.grpo.steps} | ${grpo.reward ?? "—"} | ${grpo.kl ?? "—"} | \`${r.grpo.final}\` |`);
+  }
+  return ["| task | SFT steps | SFT final loss | GRPO steps | GRPO final reward | GRPO final KL | model |", "|---|---|---|---|---|---|---|", ...rows].join("\n") + "\n";
+}
