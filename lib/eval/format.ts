@@ -79,3 +79,31 @@ export function prefixMarkdown(rows: (PrefixRow & { model?: string })[]): string
     rows.map((r) => [...(withModel ? [r.model ?? ""] : []), r.task, String(r.k), String(r.layouts), prob(r.predicted), prob(r.measured)]),
   );
 }
+
+/** The CPU learners found, their results on their own task (pooled over training seeds), or a plain statement that there are none. */
+export function checkpointsMarkdown(
+  learned: { found: { run: string; model: string; trainedOn: string | null }[]; unevaluated: { run: string }[]; pooled: (MetricsRow & { runs: number })[] },
+  root: string,
+): string {
+  if (learned.found.length === 0) {
+    return `**No CPU learner checkpoints** under \`${root}\` (no directory holding a \`policy.json\`): run notebook 05 (or \`stgrpo study\`) first. No learner result is shown.`;
+  }
+  const parts = [`${learned.found.length} checkpoint(s) under \`${root}\`.`];
+  if (learned.unevaluated.length) {
+    parts.push(`Not evaluated yet (no episode file; rerun notebook 05, or \`stgrpo eval --policy learned --checkpoint …\`): ${learned.unevaluated.map((c) => `\`${c.run}\``).join(", ")}.`);
+  }
+  if (learned.pooled.length) {
+    parts.push(
+      table(
+        ["model@trained_on", "task", "runs", "episodes", "SR [95% Wilson, pooled]", "ASAT [95% bootstrap]", "ASST [95% bootstrap]"],
+        learned.pooled.map((r) => [r.model, r.task, String(r.runs), String(r.metrics.n), withInterval(r.metrics.sr, r.metrics.sr_ci), withInterval(r.metrics.asat, r.metrics.asat_ci, 1), withInterval(r.metrics.asst, r.metrics.asst_ci, 1)]),
+      ),
+    );
+  }
+  return parts.join("\n\n");
+}
+
+/** What the endpoint section says when no endpoint is named. */
+export function noEndpointMessage(): string {
+  return "**No endpoint named**: `STGRPO_ENDPOINT` is not set, so no served model is evaluated here. Set it (with `STGRPO_MODEL`, and `HF_TOKEN` for hosted providers) to evaluate one, e.g. `STGRPO_ENDPOINT=http://localhost:8000 STGRPO_MODEL=Qwen/Qwen2.5-1.5B-Instruct`.";
+}

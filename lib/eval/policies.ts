@@ -127,13 +127,22 @@ export interface CheckpointInfo {
   algo: string;
 }
 
-/** The paper's model names for lib/learn's algorithms (meta.algo, following `parent` for GRPO's start). */
-export function modelNameOfMeta(meta: Record<string, unknown>): string {
+/**
+ * The paper's model names for lib/learn's algorithms (meta.algo, following `parent` for GRPO's start):
+ * `untrained`, `sft`, `sft+grpo` (GRPO from SFT; `grpo` from anything else), `multiturn-grpo`. A run
+ * directory's variant beyond the algorithm (the CPU study's `grpo-beta0.1`, `sft-light`) is appended
+ * as the study labels it: `sft+grpo(beta=0.1)`, `sft(light)`.
+ */
+export function modelNameOfMeta(meta: Record<string, unknown>, variant = ""): string {
   const algo = String(meta.algo ?? "policy");
   const parent = (meta.parent ?? null) as Record<string, unknown> | null;
-  if (algo === "grpo") return parent?.algo === "sft" ? "sft+grpo" : "grpo";
-  if (algo === "multiturn") return "multiturn-grpo";
-  return algo;
+  const base = algo === "grpo" ? (parent?.algo === "sft" ? "sft+grpo" : "grpo") : algo === "multiturn" ? "multiturn-grpo" : algo;
+  const rest = variant.startsWith(`${algo}-`) ? variant.slice(algo.length + 1) : "";
+  if (!rest) return base;
+  return rest
+    .split("-")
+    .map((part) => (/^beta[\d.e-]+$/.test(part) ? `(beta=${part.slice(4)})` : `(${part})`))
+    .reduce((name, label) => name + label, base);
 }
 
 function readJsonQuiet(file: string): any {
@@ -161,9 +170,10 @@ export function describeCheckpoint(fileOrDir: string, root?: string): Checkpoint
   const fromConfig = typeof config?.task === "string" && isTaskId(config.task) ? config.task : null;
   const task = fromConfig ?? fromPath ?? null;
   const rel = root ? path.relative(root, dir) : path.basename(dir);
+  const variant = path.basename(dir).replace(/-s\d+$/, "");
   return {
     path: fileOrDir,
-    model: modelNameOfMeta(meta),
+    model: modelNameOfMeta(meta, variant),
     trainedOn: task ? resolveTask(task).id : null,
     run: rel === "" ? path.basename(dir) : rel.split(path.sep).join("/"),
     algo: String(meta.algo ?? "policy"),
