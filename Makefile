@@ -7,7 +7,7 @@ export JUPYTER_RUNTIME_DIR := $(CURDIR)/.jupyter-local/runtime
 export JUPYTER_PLATFORM_DIRS := 1
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: setup setup-trainer test test-unit test-notebooks reproduce notebooks typecheck bench clean
+.PHONY: setup setup-trainer test test-unit test-trainer test-notebooks reproduce notebooks typecheck bench clean
 
 setup:
 	@scripts/setup.sh
@@ -28,7 +28,14 @@ test: setup-trainer
 	$(TSC_TSLAB) -p tsconfig.tslab.json
 	npx tsx scripts/notebooks.ts --check
 	npx ava
+	$(MAKE) --no-print-directory test-trainer
 	$(MAKE) --no-print-directory test-notebooks
+
+## make test-trainer: the Python trainer's unit tests (pytest, CPU, offline). Its end-to-end smoke
+## (TS dataset → SFT → GRPO → served checkpoint → episode) is the ava test test/trainer-e2e.test.ts.
+## One thread: on 2 shared cores torch's second thread makes the tiny model ~10× slower.
+test-trainer: setup-trainer
+	OMP_NUM_THREADS=1 HF_HUB_OFFLINE=1 .venv/bin/python -m pytest -q -p no:cacheprovider trainer/tests
 
 test-notebooks:
 	.venv/bin/python scripts/run_notebooks.py --profile ci

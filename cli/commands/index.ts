@@ -11,5 +11,6 @@ import { plan } from "./plan";
 import { expert } from "./expert";
 import { theory } from "./theory";
 import { study } from "./study";
+import { trainer } from "./trainer";
 
-export const COMMANDS: Command[] = [layout, observe, replay, reward, train, tables, evalCommand, plan, expert, theory, study];
+export const COMMANDS: Command[] = [layout, observe, replay, reward, train, tables, evalCommand, plan, expert, theory, study, trainer];

@@ -99,10 +99,19 @@ export function track(child: ChildProcess): void {
   }
 }
 
+/**
+ * A `--set` value as the trainer reads it (YAML): JSON, which is YAML, except that plain path-like
+ * strings go unquoted so that printed commands stay readable.
+ */
+export function setValue(value: unknown): string {
+  const plain = typeof value === "string" && /^[A-Za-z_./~][\w./@~+-]*$/.test(value) && !/^(true|false|null|yes|no|on|off|y|n)$/i.test(value);
+  return plain ? (value as string) : JSON.stringify(value);
+}
+
 /** The trainer's command line. */
 export function trainerArgs(stage: string, config: string, set: Record<string, unknown> = {}): string[] {
   const args = ["-m", "trainer", stage, "--config", config];
-  for (const [key, value] of Object.entries(set)) args.push("--set", `${key}=${JSON.stringify(value)}`);
+  for (const [key, value] of Object.entries(set)) args.push("--set", `${key}=${setValue(value)}`);
   return args;
 }
 

@@ -1,0 +1,118 @@
+/**
+ * `stgrpo trainer`: the Python trainer (TRL SFT + GRPO with the paper's recipe, trainer/) from the
+ * command line, through lib/trainer — the same calls notebook 05 makes in the paper profile.
+ */
+import { Command, parseFlags, printJson } from "../command";
+import { UserError } from "../../lib/util/errors";
+import { currentProfile } from "../../lib/util/profile";
+import { terminalProgress } from "../../lib/util/progress";
+import { gpuStatus, requireGpu } from "../../lib/trainer/gpu";
+import { train } from "../../lib/trainer/run";
+import { serveModel } from "../../lib/trainer/serve";
+import { trainerCommandLine, trainingPlan } from "../../lib/trainer/pipeline";
+
+const usage = `usage: stgrpo trainer <sft|grpo|all|plan|serve|gpu> [options]
+
+The GPU trainer (trainer/, notes/trainer.md). PROFILE=paper trains Qwen2.5-1.5B-Instruct with
+trainer/configs/paper-*.yaml and needs a CUDA GPU; other profiles train the tests' tiny random model
+(trainer/configs/ci-*.yaml) on CPU. Runs resume when rerun and are skipped once finished.
+
+  sft  --task T      SFT on results/<profile>/expert/<task>/train.jsonl → results/<profile>/trainer/<task>/sft
+  grpo --task T      GRPO from the task's SFT model → results/<profile>/trainer/<task>/grpo
+  all  --task T      sft, then grpo (the paper's recipe)
+  plan --task T      print the python commands these run, train nothing
+  serve --model DIR_OR_HUB_ID [--name N] [--port P] [--backend auto|transformers|vllm]
+                     serve on an OpenAI-compatible endpoint until interrupted (prints the endpoint)
+  gpu                say whether a CUDA GPU is usable (exit 1 with the reason if not)
+
+options for sft/grpo/all/plan:
+  --dataset FILE     another single-turn dataset
+  --set KEY=VALUE    override a config key (repeatable), e.g. --set trl.max_steps=10
+  --json             print the result as JSON
+
+example:
+  PROFILE=paper stgrpo trainer all --task burger
+  stgrpo trainer serve --model results/paper/trainer/burger/grpo/final --name grpo-burger --port 8000`;
+
+/** --set KEY=VALUE: VALUE as JSON when it parses (numbers, booleans, null), else as a string. */
+function parseSets(items: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const item of items) {
+    const i = item.indexOf("=");
+    if (i <= 0) throw new UserError(`--set needs KEY=VALUE, got "${item}"`);
+    const raw = item.slice(i + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      // a plain string
+    }
+    out[item.slice(0, i)] = value;
+  }
+  return out;
+}
+
+export const trainer: Command = {
+  name: "trainer",
+  summary: "the GPU trainer: TRL SFT + GRPO with the paper's recipe, and model serving (trainer/)",
+  usage,
+  async run(argv) {
+    const { values, positionals } = parseFlags(argv, {
+      task: { type: "string" },
+      dataset: { type: "string" },
+      set: { type: "string", multiple: true },
+      model: { type: "string" },
+      name: { type: "string" },
+      port: { type: "string" },
+      backend: { type: "string" },
+      json: { type: "boolean" },
+    });
+    const [sub, ...rest] = positionals;
+    if (rest.length) throw new UserError(`unexpected argument "${rest[0]}"`);
+    const profile = currentProfile();
+    if (sub === "gpu") {
+      const s = gpuStatus();
+      if (values.json) printJson(s);
+      else process.stdout.write(s.problem ? `no usable GPU: ${s.problem}\n` : `${s.torchDevices} CUDA device(s): ${s.gpus.join("; ")}\n`);
+      return s.problem ? 1 : 0;
+    }
+    if (sub === "serve") {
+      if (!values.model) throw new UserError("serve needs --model DIR_OR_HUB_ID");
+      const backend = values.backend ?? "auto";
+      if (!["auto", "transformers", "vllm"].includes(backend)) throw new UserError(`--backend must be auto, transformers or vllm, got "${backend}"`);
+      const port = values.port === undefined ? 0 : Number(values.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port must be a port number, got "${values.port}"`);
+      const served = await serveModel({ model: values.model, name: values.name, port, backend: backend as "auto" });
+      printJson({ endpoint: served.endpoint, url: served.url, model: served.model, backend: served.backend });
+      process.stderr.write("serving; Ctrl-C stops\n");
+      await new Promise<void>((resolve) => {
+        const stop = () => served.stop().then(resolve);
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
+        served.child.once("exit", () => resolve());
+      });
+      return 0;
+    }
+    if (sub !== "sft" && sub !== "grpo" && sub !== "all" && sub !== "plan") {
+      throw new UserError(sub ? `unknown trainer command "${sub}" (sft, grpo, all, plan, serve, gpu)` : "trainer needs a command: sft, grpo, all, plan, serve or gpu");
+    }
+    if (!values.task) throw new UserError(`trainer ${sub} needs --task T`);
+    const sets = parseSets(values.set ?? []);
+    const plan = trainingPlan(values.task, { profile, dataset: values.dataset, set: { sft: sets, grpo: sets } });
+    const stages = sub === "all" || sub === "plan" ? [plan.sft, plan.grpo] : [plan[sub]];
+    if (sub === "plan") {
+      for (const s of stages) process.stdout.write(trainerCommandLine(s) + "\n");
+      return 0;
+    }
+    requireGpu({ profile });
+    const results = [];
+    for (const s of stages) {
+      process.stderr.write(`$ ${trainerCommandLine(s)}\n`);
+      results.push(await train({ stage: s.stage, config: s.config, set: s.set, progress: terminalProgress() }));
+    }
+    const summary = results.map((r) => ({ stage: r.stage, final: r.final, steps: r.steps, metrics: r.metricsFile, already: r.already }));
+    if (values.json) printJson(summary);
+    else for (const r of summary) process.stdout.write(`${r.stage}: ${r.final} (${r.steps} steps${r.already ? ", already finished" : ""})\n`);
+    return 0;
+  },
+};
