@@ -191,16 +191,26 @@ test("stgrpo eval --expert-trajectories: the Theorem 3.2 table beside the metric
   fs.writeFileSync(traj, TRAJ.map((r) => JSON.stringify(r)).join("\n") + "\n");
   const summary = path.join(dir, "summary.json");
   const args = ["eval", "--policy", "random", "--tasks", "burger", "--seeds", "default", "--out", path.join(dir, "e.jsonl"), "--expert-trajectories", traj, "--rollouts", "100", "--summary", summary, "--quiet"];
-  const stdout = await new Promise<string>((resolve) => {
-    const c = spawn(process.execPath, [path.join(__dirname, "..", "bin", "stgrpo"), ...args]);
-    let s = "";
-    c.stdout.on("data", (d) => (s += d));
-    c.on("close", () => resolve(s));
-  });
+  const run = (argv: string[]) =>
+    new Promise<string>((resolve) => {
+      const c = spawn(process.execPath, [path.join(__dirname, "..", "bin", "stgrpo"), ...argv]);
+      let s = "";
+      c.stdout.on("data", (d) => (s += d));
+      c.on("close", () => resolve(s));
+    });
+  const stdout = await run(args);
   t.true(stdout.includes("single-turn accuracy along 1 expert trajectories (exact):"), stdout);
   t.true(stdout.includes("| task | layouts | states | single-turn acc. | predicted Π p_t | measured minimal-step SR [95% Wilson] |"), stdout);
   const s = JSON.parse(fs.readFileSync(summary, "utf8"));
   t.is(s.single_turn.method, "exact");
   t.is(s.single_turn.rows[0].task, "burger");
   t.is(s.single_turn.trajectories[0].product, exactAccuracy(uniformDistribution, BURGER).product);
+
+  // A trajectory file that does not exist yet: lib/expert's planner writes the evaluated layouts' ones.
+  const made = path.join(dir, "made.jsonl");
+  const i = args.indexOf(traj);
+  await run([...args.slice(0, i), made, ...args.slice(i + 1)]);
+  const [written] = readExpertTrajectories(made);
+  t.like(written, { task: "burger", seed: null, length: 8, optimal: true });
+  t.deepEqual(written.steps.map((x) => x.action), BURGER.steps.map((x) => x.action), "the planner's plan is the recorded optimal walk");
 });

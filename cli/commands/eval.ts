@@ -3,6 +3,7 @@
  * OpenAI-compatible endpoint, or a CPU learner's checkpoint. Appends episodes to --out and resumes
  * what is there; prints per-task SR/ASAT/ASST (DESIGN.md's contract with --json).
  */
+import * as fs from "node:fs";
 import { Command, intFlag, numberFlag, parseFlags, printJson } from "../command";
 import { UserError } from "../../lib/util/errors";
 import { writeFileAtomic } from "../../lib/util/files";
@@ -14,6 +15,8 @@ import { evaluateRun } from "../../lib/eval/evaluate";
 import { contractSummary } from "../../lib/eval/metrics";
 import { makePolicy, POLICY_KINDS, PolicyKind, PolicySpec } from "../../lib/eval/policies";
 import { readExpertTrajectories, singleTurnCheck, SingleTurnReport } from "../../lib/eval/singleturn";
+import { evaluationTrajectories } from "../../lib/eval/study";
+import { expertTrajectory } from "../../lib/expert/index";
 import { metricsMarkdown, prefixMarkdown, theoremMarkdown } from "../../lib/eval/format";
 
 const usage = `usage: stgrpo eval --policy expert|random|endpoint|learned --out FILE.jsonl [options]
@@ -78,7 +81,8 @@ learned:
   --checkpoint DIR        a lib/learn run directory (its policy.json) or a policy file
 
 single-turn accuracy along expert trajectories (Theorem 3.2's product vs measured minimal-step success):
-  --expert-trajectories FILE   lib/expert trajectory JSONL of the evaluated layouts
+  --expert-trajectories FILE   lib/expert trajectory JSONL of the evaluated layouts; when FILE does
+                          not exist, the planner's trajectories of the evaluated layouts are written there
   --samples K             endpoint: replies sampled per expert state (default 8)
   --rollouts N            random/learned: Monte Carlo rollouts per layout (default 1000)
 
@@ -209,8 +213,11 @@ export const evalCommand: Command = {
       throw new UserError("--samples and --rollouts need --expert-trajectories FILE");
     }
     // Read the trajectories before the (long) run, so a wrong file fails at once.
-    const trajectories = v["expert-trajectories"]
-      ? readExpertTrajectories(v["expert-trajectories"]).filter((t) => protocol.tasks.some((x) => x.id === t.task))
+    const trajFile = v["expert-trajectories"];
+    const trajectories = trajFile
+      ? (fs.existsSync(trajFile) ? readExpertTrajectories(trajFile) : evaluationTrajectories(protocol, expertTrajectory, trajFile)).filter((t) =>
+          protocol.tasks.some((x) => x.id === t.task),
+        )
       : null;
     if (trajectories && trajectories.length === 0) throw new UserError(`${v["expert-trajectories"]} has no trajectory of the evaluated tasks`);
     const samples = positiveInt("samples", v.samples, 8);
