@@ -4,10 +4,12 @@
  * timeouts, history, the policy contract.
  */
 import test from "ava";
+import * as path from "node:path";
 import type { Policy, PolicyContext, PolicyDecision } from "../lib/agent/index";
 import { makeKitchen, resolveTask } from "../lib/kitchen/index";
 import { runEpisode } from "../lib/eval/episode";
 import { asat, asst, bootstrapMeanInterval, computeMetrics, contractSummary, successRate, wilsonInterval } from "../lib/eval/metrics";
+import { optimalWalks } from "./helpers/openaiServer";
 import { allSyncTasks, extendedProtocol, extendedSeeds, paperProtocol, parseSeeds, parseTasks } from "../lib/eval/protocol";
 
 const close = (t: any, a: number, b: number, eps = 5e-5) => t.true(Math.abs(a - b) < eps, `${a} vs ${b}`);
@@ -103,16 +105,7 @@ class Scripted implements Policy {
 }
 
 const BURGER = resolveTask("burger");
-const PLAN = [
-  "Move robot1 from table1 to table3",
-  "Pick up patty1 from table3 using robot1",
-  "Move robot1 from table3 to table1",
-  "Stack patty1 on top of bottombun1 using robot1",
-  "Move robot1 from table1 to table2",
-  "Pick up topbun1 from table2 using robot1",
-  "Move robot1 from table2 to table1",
-  "Stack topbun1 on top of patty1 using robot1",
-];
+const PLAN = optimalWalks(path.join(__dirname, "..", "data", "testdata", "optimal_walks.jsonl")).plans.get("synchronous/3_burger@default")!;
 
 test("the give-up rule: 3 exhausted steps in an episode (not necessarily in a row) end it; they take no step", async (t) => {
   // Exhaust at calls 0, 2 and 4: the agent took 2 steps in between and gives up.

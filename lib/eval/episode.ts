@@ -58,13 +58,8 @@ export interface TurnTrace {
   raw?: string[];
 }
 
-export interface EpisodeTrace {
-  run: string;
-  model: string;
-  trained_on: string | null;
-  task: string;
-  seed: number | null;
-  success: boolean;
+/** One line of the traces JSONL: the episode's identity and outcome, and every turn. */
+export interface EpisodeTrace extends Pick<EpisodeRecord, "run" | "model" | "trained_on" | "task" | "seed" | "success"> {
   turns: TurnTrace[];
 }
 
