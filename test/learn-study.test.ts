@@ -17,11 +17,14 @@ import { parseScene } from "../lib/learn/scene";
 import { Rng } from "../lib/learn/rng";
 import { pairedComparison } from "../lib/learn/study/compare";
 import { CI_STUDY, StudyConfig, studyConfig } from "../lib/learn/study/config";
-import { evalFile, studyRuns } from "../lib/learn/study/plan";
+import { evalFile, parseModelLabel, studyRuns } from "../lib/learn/study/plan";
 import { partitionTasks, runStudy } from "../lib/learn/study/run";
 import { theoryPairs, theoremRows, StudySummary } from "../lib/learn/study/summary";
-import { offPathStates, TheoryRecord, OffPathRecord } from "../lib/learn/study/theory";
+import { offPathStates, readTheory, TheoryRecord, OffPathRecord } from "../lib/learn/study/theory";
 import { readJsonl } from "../lib/util/files";
+import { learningCurvesFigure } from "../lib/report/figures";
+import { toSvg } from "../lib/viz/render";
+import { betaSweepFigure, expertStateFigure, expertStatePoints, prefixFigure, studyCurves, theoremFigure } from "../lib/learn/study/figures";
 import { REPO_ROOT } from "../lib/util/profile";
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "stgrpo-study-"));
@@ -91,15 +94,20 @@ test("the study plan: parents first, the multi-turn budget from the same arm's G
     keys.add(r.key);
   }
   t.is(runs.length, 4 * 3 * (6 + 3));
+  t.deepEqual(parseModelLabel("sft+grpo(light,beta=0.1)"), { recipe: "sft+grpo", arm: "light", beta: 0.1 });
+  t.deepEqual(parseModelLabel("multiturn-grpo"), { recipe: "multiturn-grpo", arm: "", beta: null });
   const mt = runs.find((r) => r.key === "burger/multiturn-light-s1")!;
   t.is(mt.budgetOf, "burger/grpo-light-s1");
   t.is(mt.parent, "burger/sft-light-s1");
   t.is(mt.model, "multiturn-grpo(light)");
-  t.deepEqual(mt.evalTasks, ["burger"], "the light arm is evaluated on its training task");
+  t.is(mt.evalTasks.length, 4, "both arms make the cross-task matrix");
   const g = runs.find((r) => r.key === "burger/grpo-s0")!;
   t.is(g.model, "sft+grpo");
   t.is(g.evalTasks.length, 4, "the main arm makes the cross-task matrix");
-  t.is(runs.find((r) => r.key === "burger/grpo-beta0.1-s2")!.model, "sft+grpo(beta=0.1)");
+  const sweep = runs.find((r) => r.key === "burger/grpo-beta0.1-light-s2")!;
+  t.is(sweep.model, "sft+grpo(light,beta=0.1)");
+  t.is(sweep.beta, 0.1);
+  t.deepEqual(sweep.evalTasks, ["burger"], "a sweep run is evaluated on its training task");
   t.true(evalFile(cfg, "paper", g).endsWith(path.join("results", "cpu", "eval", "paper", "burger", "grpo-s0.jsonl")));
   t.throws(() => studyConfig("paper"), { message: /GPU through lib\/trainer/ });
 });
@@ -229,12 +237,16 @@ function sameTrees(t: any, a: Map<string, string>, b: Map<string, string>, what:
 
 test("the study end to end: resumed job by job it writes the files of an uninterrupted run; two workers too", async (t) => {
   const [rootA, rootB, rootC] = [tmp(), tmp(), tmp()];
+  // A lock left by a process that is gone is stale: the study takes it over.
+  fs.mkdirSync(path.join(rootA, "study"), { recursive: true });
+  fs.writeFileSync(path.join(rootA, "study", "lock"), "999999999");
   const a = await runStudy(tinyStudy(rootA));
+  t.false(fs.existsSync(path.join(rootA, "study", "lock")), "the lock is released");
   t.true(a.finished);
   const s = a.summary!;
   t.deepEqual(s.protocols.map((p) => p.protocol), ["paper", "extended-11"]);
   const cell = (model: string) => s.protocols[1].table1.find((c) => c.task === "burger" && c.model === model);
-  for (const m of ["untrained", "expert", "sft", "sft+grpo", "multiturn-grpo", "sft+grpo(beta=0.1)", "sft(light)", "sft+grpo(light)", "multiturn-grpo(light)"]) t.truthy(cell(m), m);
+  for (const m of ["untrained", "expert", "sft", "sft+grpo", "multiturn-grpo", "sft+grpo(light,beta=0.1)", "sft(light)", "sft+grpo(light)", "multiturn-grpo(light)"]) t.truthy(cell(m), m);
   t.is(cell("sft")!.runs, 2);
   t.is(cell("sft")!.n, 22);
   t.is(cell("expert")!.sr, 1);
@@ -244,6 +256,22 @@ test("the study end to end: resumed job by job it writes the files of an uninter
   const grpo = s.training.find((r) => r.key === "burger/grpo-s0")!;
   t.true(mt.samples! >= grpo.samples! && mt.samples! < grpo.samples! + 40, "multi-turn spends the GRPO run's samples (up to one last episode)");
   t.true(s.theoryPairs.some((r) => r.where === "expert states" && r.variant === "grpo"));
+
+  // The figures of notebook 05 render from these files.
+  const cfgA = tinyStudy(rootA);
+  const points = expertStatePoints(cfgA);
+  const statesPerSeed = readTheory(cfgA, "burger").models.find((m) => m.name === "sft-s0")!.report.trajectories.reduce((n, tr) => n + tr.p.length, 0);
+  t.is(points.filter((p) => p.variant === "grpo").length, 2 * statesPerSeed, "one point per expert state and seed");
+  const figures = [
+    learningCurvesFigure(studyCurves(cfgA, "burger", 0), "burger"),
+    betaSweepFigure(s, "extended-11"),
+    expertStateFigure(points),
+    theoremFigure(s),
+    prefixFigure(s, ["sft", "sft+grpo"]),
+  ];
+  for (const f of figures) t.regex(await toSvg(f), /^<svg/);
+  const sweep = (betaSweepFigure(s, "extended-11") as any).hconcat[0].data.values;
+  t.deepEqual(sweep.map((v: any) => v.beta).sort(), [0.001, 0.1], "the light arm's β = 0.001 run and its sweep");
 
   // Interrupted after every 6 jobs, then resumed until done.
   let rounds = 0;
@@ -269,6 +297,14 @@ test("the study end to end: resumed job by job it writes the files of an uninter
   const aBurger = snapshot(rootA);
   for (const [k, v] of aBurger) if (/^(learn|theory)\/burger\//.test(k)) t.is(c.get(k), v, k);
   t.true([...c.keys()].some((k) => k.startsWith(path.join("learn", "cheese_sandwich"))), "the other worker's task was trained");
+});
+
+test("a study refuses to run on a results tree another live study holds", async (t) => {
+  const root = tmp();
+  fs.mkdirSync(path.join(root, "study"), { recursive: true });
+  fs.writeFileSync(path.join(root, "study", "lock"), String(process.ppid));
+  await t.throwsAsync(runStudy(tinyStudy(root)), { message: new RegExp(`another stgrpo study \\(pid ${process.ppid}\\) is running`) });
+  t.false(fs.existsSync(path.join(root, "expert")), "nothing was written");
 });
 
 test("stgrpo study: one-line errors for the paper profile, unknown stages and bad seeds; --config prints the config", (t) => {

@@ -15,7 +15,7 @@ import { CurvePoint, loadCurves } from "../../report/curves";
 import { taskTitle } from "../../report/paper";
 import type { VegaLiteSpec } from "../../viz/render";
 import type { StudyConfig } from "./config";
-import { studyPath, studyRuns } from "./plan";
+import { parseModelLabel, studyPath, studyRuns } from "./plan";
 import type { StudySummary } from "./summary";
 import { readTheory } from "./theory";
 
@@ -31,25 +31,24 @@ export function studyCurves(cfg: StudyConfig, task: string, seed: number, maxPoi
   return loadCurves(files, studyPath(cfg, "learn"), maxPoints);
 }
 
-/** The β of a GRPO model label: `sft+grpo` is the study's β, `sft+grpo(beta=0.1)` its sweep values. */
-export function betaOfModel(model: string, studyBeta: number): number | null {
-  if (model === "sft+grpo") return studyBeta;
-  const m = /^sft\+grpo\(beta=([0-9.e+-]+)\)$/.exec(model);
-  return m ? Number(m[1]) : null;
-}
-
-/** SR against β per task (protocol `protocol`), and the final KL(π_old ‖ π_SFT) of each run against β. */
+/** SR against β per task and arm (protocol `protocol`), and the final KL(π_old ‖ π_SFT) of each run against β. */
 export function betaSweepFigure(s: StudySummary, protocol: string): VegaLiteSpec {
   const beta0 = s.config.grpo.beta ?? 0.001;
+  const sweepArms = new Set(s.config.arms.filter((a) => a.betaSweep).map((a) => a.id));
+  // A GRPO label of a sweeping arm: its β is the sweep's, or the study's own when it names none.
+  const betaOf = (model: string) => {
+    const l = parseModelLabel(model);
+    return l.recipe === "sft+grpo" && sweepArms.has(l.arm) ? { arm: l.arm || "main", beta: l.beta ?? beta0 } : null;
+  };
   const p = s.protocols.find((x) => x.protocol === protocol);
-  const sr = (p?.table1 ?? [])
-    .map((c) => ({ c, beta: betaOfModel(c.model, beta0) }))
-    .filter((x) => x.beta !== null && x.beta > 0)
-    .map(({ c, beta }) => ({ task: taskTitle(c.task), beta, sr: c.sr, lo: c.sr_ci?.[0] ?? c.sr, hi: c.sr_ci?.[1] ?? c.sr }));
-  const kl = s.training
-    .map((r) => ({ r, beta: betaOfModel(r.model, beta0) }))
-    .filter((x) => x.beta !== null && x.beta > 0 && typeof x.r.last.kl === "number")
-    .map(({ r, beta }) => ({ task: taskTitle(r.task), beta, kl: Math.max(r.last.kl, 1e-6), seed: r.seed }));
+  const sr = (p?.table1 ?? []).flatMap((c) => {
+    const b = betaOf(c.model);
+    return b ? [{ task: taskTitle(c.task), ...b, sr: c.sr, lo: c.sr_ci?.[0] ?? c.sr, hi: c.sr_ci?.[1] ?? c.sr }] : [];
+  });
+  const kl = s.training.flatMap((r) => {
+    const b = betaOf(r.model);
+    return b && typeof r.last.kl === "number" ? [{ task: taskTitle(r.task), ...b, kl: Math.max(r.last.kl, 1e-6), seed: r.seed }] : [];
+  });
   const x = { field: "beta", type: "quantitative", scale: { type: "log" }, title: "β (KL coefficient)" };
   const color = { field: "task", type: "nominal", title: null };
   return {

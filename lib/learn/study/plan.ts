@@ -54,18 +54,30 @@ export function expertRoot(cfg: StudyConfig): string | undefined {
 }
 
 const armSuffix = (arm: string) => (arm ? `-${arm}` : "");
-const armLabel = (arm: string) => (arm ? `(${arm})` : "");
 
-/** A β written the way people read it: 0.01, 1, 1e-4. */
-export function betaText(beta: number): string {
-  return String(beta);
+/**
+ * A model's label: the recipe, then its qualifiers in parentheses — the arm and, for a β-sweep run,
+ * its β: `sft`, `sft+grpo(light)`, `sft+grpo(beta=0.1)`, `sft+grpo(light,beta=0.1)`.
+ */
+export function modelLabel(recipe: string, arm: string, beta: number | null = null): string {
+  const quals = [arm, beta === null ? "" : `beta=${beta}`].filter(Boolean);
+  return quals.length ? `${recipe}(${quals.join(",")})` : recipe;
+}
+
+/** The arm and sweep β a label names (the inverse of `modelLabel`; β null for the study's own β). */
+export function parseModelLabel(label: string): { recipe: string; arm: string; beta: number | null } {
+  const m = /^([^(]+)(?:\(([^)]*)\))?$/.exec(label);
+  const quals = m?.[2] ? m[2].split(",") : [];
+  const beta = quals.find((q) => q.startsWith("beta="));
+  return { recipe: m?.[1] ?? label, arm: quals.find((q) => !q.startsWith("beta=")) ?? "", beta: beta ? Number(beta.slice(5)) : null };
 }
 
 /** The models of one arm, task and seed, parents first. */
 function armRuns(cfg: StudyConfig, arm: ArmConfig, task: string, seed: number): ModelRun[] {
   const root = studyPath(cfg, "learn", task);
   const evalTasks = arm.crossTask ? cfg.evalTasks : [task];
-  const mk = (algo: Algo, variant: string, model: string, extra: Partial<ModelRun> = {}): ModelRun => {
+  const mk = (algo: Algo, variant: string, recipe: string, extra: Partial<ModelRun> & { sweep?: number } = {}): ModelRun => {
+    const { sweep, ...rest } = extra;
     const v = variant + armSuffix(arm.id);
     return {
       key: `${task}/${v}-s${seed}`,
@@ -75,21 +87,20 @@ function armRuns(cfg: StudyConfig, arm: ArmConfig, task: string, seed: number): 
       arm: arm.id,
       beta: null,
       variant: v,
-      model: model + armLabel(arm.id),
+      model: modelLabel(recipe, arm.id, sweep ?? null),
       parent: null,
       budgetOf: null,
       evalTasks,
       dir: path.join(root, `${v}-s${seed}`),
-      ...extra,
+      ...rest,
     };
   };
   const sft = mk("sft", "sft", "sft");
   const grpo = mk("grpo", "grpo", "sft+grpo", { parent: sft.key, beta: cfg.grpo.beta ?? null });
   const out = [sft, grpo];
   if (arm.betaSweep) {
-    for (const beta of cfg.betaSweep) {
-      out.push(mk("grpo", `grpo-beta${betaText(beta)}`, `sft+grpo(beta=${betaText(beta)})`, { parent: sft.key, beta, evalTasks: [task] }));
-    }
+    // Sweep runs are evaluated on their training task only (the β question is per task).
+    for (const beta of cfg.betaSweep) out.push(mk("grpo", `grpo-beta${beta}`, "sft+grpo", { parent: sft.key, beta, sweep: beta, evalTasks: [task] }));
   }
   if (arm.multiturn) out.push(mk("multiturn", "multiturn", "multiturn-grpo", { parent: sft.key, budgetOf: grpo.key, beta: cfg.multiturn.beta ?? null }));
   return out;

@@ -288,8 +288,44 @@ function spawnWorker(configFile: string, part: number, count: number, onLine: (l
   });
 }
 
+/**
+ * Hold the study's lock (results/<profile>/study/lock, holding the pid) while `f` runs: two studies
+ * writing one results tree would interleave their checkpoints and episode files. A lock whose process
+ * is gone is stale and taken over.
+ */
+async function withStudyLock<T>(cfg: StudyConfig, f: () => Promise<T>): Promise<T> {
+  const lock = path.join(path.dirname(studyDirs(cfg).timings), "lock");
+  fs.mkdirSync(path.dirname(lock), { recursive: true });
+  for (;;) {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: "wx" });
+      break;
+    } catch (e: any) {
+      if (e?.code !== "EEXIST") throw e;
+      const pid = Number(fs.readFileSync(lock, "utf8"));
+      let alive = false;
+      try {
+        alive = pid > 0 && pid !== process.pid && (process.kill(pid, 0), true);
+      } catch {
+        alive = false;
+      }
+      if (alive) throw new UserError(`another stgrpo study (pid ${pid}) is running on ${studyDirs(cfg).results}; wait for it to finish or stop it`);
+      fs.rmSync(lock, { force: true });
+    }
+  }
+  try {
+    return await f();
+  } finally {
+    fs.rmSync(lock, { force: true });
+  }
+}
+
 /** Run (or resume) the study. */
 export async function runStudy(cfg: StudyConfig, opts: StudyOptions = {}): Promise<StudyResult> {
+  return opts.part ? runStudyLocked(cfg, opts) : withStudyLock(cfg, () => runStudyLocked(cfg, opts));
+}
+
+async function runStudyLocked(cfg: StudyConfig, opts: StudyOptions): Promise<StudyResult> {
   const sink = opts.progress ?? silentProgress;
   const stages = new Set(opts.stages ?? STAGES);
   const jobs = studyJobs(cfg, opts).filter((j) => stages.has(j.stage));
@@ -318,7 +354,7 @@ export async function runStudy(cfg: StudyConfig, opts: StudyOptions = {}): Promi
       const lines: string[] = parts.map(() => "");
       const show = () => sink.update(lines.map((l, i) => `[${i + 1}] ${l}`).join("  |  "));
       const children = parts.slice(1).map((_, k) => spawnWorker(configFile, k + 1, workers, (l) => ((lines[k + 1] = l), show())));
-      const mine = runStudy(cfg, { ...opts, workers: 1, part: { index: 0, tasks: parts[0] }, progress: { update: (t) => ((lines[0] = t), show()), done: (t) => ((lines[0] = t), show()) } });
+      const mine = runStudyLocked(cfg, { ...opts, workers: 1, part: { index: 0, tasks: parts[0] }, progress: { update: (t) => ((lines[0] = t), show()), done: (t) => ((lines[0] = t), show()) } });
       const results = await Promise.allSettled([mine, ...children]);
       const failed = results.find((r) => r.status === "rejected") as PromiseRejectedResult | undefined;
       if (failed) throw failed.reason;

@@ -19,7 +19,7 @@ import { readJsonFile, readJsonl, writeFileAtomic } from "../../util/files";
 import { figuresDir, REPO_ROOT } from "../../util/profile";
 import type { StudyConfig } from "./config";
 import { pairedComparison, PairedComparison } from "./compare";
-import { evalFile, ModelRun, referenceFile, studyDirs, studyProtocols, studyRuns } from "./plan";
+import { evalFile, modelLabel, ModelRun, referenceFile, studyDirs, studyProtocols, studyRuns } from "./plan";
 import { readTheory, TheoryRecord, OffPathRecord } from "./theory";
 import { summaryMarkdown } from "./markdown";
 
@@ -213,7 +213,6 @@ function excessByRun(cfg: StudyConfig, protocol: string, runs: ModelRun[], model
   return out;
 }
 
-const armModel = (base: string, arm: string) => base + (arm ? `(${arm})` : "");
 
 /** The paper's qualitative findings, each as paired comparisons across training seeds. */
 function findings(cfg: StudyConfig, protocol: string, rs: ResultSet, runs: ModelRun[]): Finding[] {
@@ -221,9 +220,9 @@ function findings(cfg: StudyConfig, protocol: string, rs: ResultSet, runs: Model
   const add = (f: Omit<Finding, "protocol">) => out.push({ ...f, protocol });
   const hardest = cfg.tasks.includes("double_cheese_burger") ? "double_cheese_burger" : cfg.tasks[cfg.tasks.length - 1];
   for (const arm of cfg.arms) {
-    const sft = armModel("sft", arm.id);
-    const grpo = armModel("sft+grpo", arm.id);
-    const mt = armModel("multiturn-grpo", arm.id);
+    const sft = modelLabel("sft", arm.id);
+    const grpo = modelLabel("sft+grpo", arm.id);
+    const mt = modelLabel("multiturn-grpo", arm.id);
     for (const task of cfg.tasks) {
       const v = (model: string, m: "sr" | "asst") => runValues(rs, { model, task }, m);
       const claim1 = "SFT+GRPO > SFT > reference in SR on each task";
