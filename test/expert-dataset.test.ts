@@ -195,6 +195,10 @@ test("stgrpo plan --json prints {length, actions, expanded, ms}; stgrpo expert w
   t.is(stats.task, "cheese_sandwich");
   t.is(stats.layouts.total, 4);
   t.is(readJsonl(path.join(root, "cheese_sandwich", "trajectories.jsonl")).length, 4);
+  await run("node", [BIN, "expert", "--tasks", "burger", "--n", "2", "--dataset-history", "0", "--out", root, "--quiet"]);
+  const noHistory = loadExpertDataset("burger", { root });
+  t.true(noHistory.every((r) => r.prompt.length === 3));
+  t.is(JSON.parse(fs.readFileSync(path.join(root, "burger", "manifest.json"), "utf8")).prompt.historyTurns, 0);
   const clash = await run("node", [BIN, "expert", "--tasks", "burger", "--seeds", "84", "--out", root]).catch((e) => e);
   t.is(clash.code, 1);
   t.regex(clash.stderr, /training seed 84 plays an evaluation layout/);

@@ -12,6 +12,8 @@ import { currentProfile, resultsDir } from "../../lib/util/profile";
 import { Progress, silentProgress, terminalProgress } from "../../lib/util/progress";
 import { PAPER_TASKS } from "../../lib/kitchen/tasks";
 import { EndpointPolicy } from "../../lib/agent/endpoint";
+import { promptConfig } from "../../lib/agent/prompt";
+import { DATASET_PROMPT_CONFIG } from "../../lib/expert/dataset";
 import { DATASET_DEFAULTS, DatasetStats, generateExpertData, splitOf, trainingLayouts, writeTaskDataset } from "../../lib/expert/generate";
 import { expertPaths } from "../../lib/expert/paths";
 import { rejectionSample } from "../../lib/expert/llm";
@@ -36,6 +38,8 @@ on the seed the generator really used and on the layout itself) and repeated lay
   --val F            fraction of layouts held out for validation, the last in seed order (default ${DATASET_DEFAULTS.valFraction})
   --eval-seeds K     stay disjoint from seeds 42·k for k = 1…K (default ${DATASET_DEFAULTS.evalSeedsPerTask})
   --max-expanded N   A* budget per search (default 5000000)
+  --dataset-history K  completed steps shown in the rows' prompts: 0, K or all (default 1, as
+                     DATASET_PROMPT_CONFIG); evaluate a model trained on them with the same --history
   --out DIR          output root (default results/<PROFILE>/expert)
   --json             print the statistics of every task as JSON
   --quiet            no progress on stderr
@@ -65,6 +69,7 @@ const FLAGS = {
   val: { type: "string" },
   "eval-seeds": { type: "string" },
   "max-expanded": { type: "string" },
+  "dataset-history": { type: "string" },
   out: { type: "string" },
   json: { type: "boolean" },
   quiet: { type: "boolean" },
@@ -136,12 +141,14 @@ export const expert: Command = {
     const evalSeedsPerTask = positive("eval-seeds", v["eval-seeds"], DATASET_DEFAULTS.evalSeedsPerTask);
     const maxExpanded = positive("max-expanded", v["max-expanded"], 5_000_000);
     const root = v.out ? path.resolve(v.out) : resultsDir(currentProfile(), "expert");
+    const h = v["dataset-history"];
+    const prompt = h === undefined ? undefined : { historyTurns: h === "all" ? Infinity : intFlag("dataset-history", h) };
     const sink = v.quiet ? silentProgress : terminalProgress();
     const command = ["stgrpo", "expert", ...argv].join(" ");
 
     let stats: DatasetStats[];
     if (kind === "planner") {
-      stats = generateExpertData({ tasks: taskIds, perTask, firstSeed, valFraction, evalSeedsPerTask, maxExpanded, seeds }, { root, progress: sink, command });
+      stats = generateExpertData({ tasks: taskIds, perTask, firstSeed, valFraction, evalSeedsPerTask, maxExpanded, seeds, prompt }, { root, progress: sink, command });
     } else {
       const concurrency = positive("concurrency", v.concurrency, 8);
       const spec = policySpecOf({ ...v, policy: "endpoint" } as Parameters<typeof policySpecOf>[0], concurrency);
@@ -184,7 +191,7 @@ export const expert: Command = {
           seeds: items.map((x) => ({ seed: x.layout.seed, effective_seed: x.layout.effectiveSeed, split: x.split })),
           command,
         };
-        stats.push(writeTaskDataset(paths, items, manifest));
+        stats.push(writeTaskDataset(paths, items, manifest, prompt ? promptConfig({ ...DATASET_PROMPT_CONFIG, ...prompt }) : DATASET_PROMPT_CONFIG));
       }
     }
     if (v.json) printJson(stats);

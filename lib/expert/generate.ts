@@ -12,7 +12,7 @@ import { extendedSeeds } from "../eval/protocol";
 import { loadLayoutInfo } from "../kitchen/instantiate";
 import type { Layout } from "../kitchen/layout";
 import { PAPER_TASKS } from "../kitchen/tasks";
-import { PromptConfig } from "../agent/prompt";
+import { PromptConfig, promptConfig } from "../agent/prompt";
 import { UserError } from "../util/errors";
 import { writeFileAtomic } from "../util/files";
 import { Profile } from "../util/profile";
@@ -37,6 +37,11 @@ export interface DatasetConfig {
   maxExpanded?: number;
   /** Explicit training seeds (instead of perTask seeds from firstSeed). */
   seeds?: number[];
+  /**
+   * Changes to the rows' prompt (default DATASET_PROMPT_CONFIG). A model trained on such rows must be
+   * evaluated with the same config; the manifest records it.
+   */
+  prompt?: Partial<PromptConfig>;
 }
 
 export const DATASET_DEFAULTS: Readonly<DatasetConfig> = Object.freeze({
@@ -225,7 +230,8 @@ export function generateExpertData(
       disjoint_from: `default layout and seeds 42·k, k = 1…${cfg.evalSeedsPerTask} (effective seeds and layouts)`,
       command: opts.command ?? null,
     };
-    const stats = writeTaskDataset(expertPaths(task, { root: opts.root, profile: opts.profile }), items, manifest);
+    const prompt = cfg.prompt ? promptConfig({ ...DATASET_PROMPT_CONFIG, ...cfg.prompt }) : DATASET_PROMPT_CONFIG;
+    const stats = writeTaskDataset(expertPaths(task, { root: opts.root, profile: opts.profile }), items, manifest, prompt);
     progress.finish(`${stats.rows.train + stats.rows.val} rows`);
     out.push(stats);
   }
