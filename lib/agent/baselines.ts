@@ -62,8 +62,12 @@ const PLAN_CACHE_CAP = 100_000;
 export class ExpertPolicy implements Policy {
   readonly name: string;
   private planner: Planner;
-  /** state key → the optimal next action and the remaining plan length. */
-  private next = new Map<string, { action: string; remaining: string[] }>();
+  /**
+   * Per compiled layout (a kitchen and its clones share one): state key → the optimal next action and
+   * the remaining plan. State keys are unique only within a layout — two layouts can encode different
+   * states with the same key — so one map across layouts would replay another layout's plan.
+   */
+  private plans = new WeakMap<object, Map<string, { action: string; remaining: string[] }>>();
 
   constructor(opts: { planner?: Planner; name?: string } = {}) {
     this.planner = opts.planner ?? planOptimal;
@@ -72,13 +76,15 @@ export class ExpertPolicy implements Policy {
 
   /** The optimal plan from this kitchen's state (cached). */
   planFrom(kitchen: Kitchen): string[] {
-    const hit = this.next.get(kitchen.key());
+    let next = this.plans.get(kitchen.model);
+    if (!next) this.plans.set(kitchen.model, (next = new Map()));
+    const hit = next.get(kitchen.key());
     if (hit) return hit.remaining;
     const plan = this.planner(kitchen).actions;
-    if (this.next.size + plan.length > PLAN_CACHE_CAP) this.next.clear();
+    if (next.size + plan.length > PLAN_CACHE_CAP) next.clear();
     const walk = kitchen.clone();
     for (let i = 0; i < plan.length; i++) {
-      this.next.set(walk.key(), { action: plan[i], remaining: plan.slice(i) });
+      next.set(walk.key(), { action: plan[i], remaining: plan.slice(i) });
       walk.step(plan[i]);
     }
     return plan;
