@@ -18,6 +18,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { makeKitchen } from "../kitchen/index";
+import { gpuStatus } from "../trainer/gpu";
 import { UserError } from "../util/errors";
 import { writeFileAtomic } from "../util/files";
 import { currentProfile, Profile, resultsDir, byProfile } from "../util/profile";
@@ -52,13 +53,11 @@ export function endpointFromEnv(env: NodeJS.ProcessEnv = process.env): PolicySpe
 /**
  * The paper profile evaluates served models: without an endpoint it needs a GPU (to serve one), and
  * without either it stops here with one line instead of producing baseline-only "paper" results.
- * The GPU check is lib/trainer's, loaded only in that case.
+ * The GPU check is lib/trainer's (a leaf module: nvidia-smi, then torch in the trainer's Python).
  */
 export function requireEndpointOrGpu(profile: Profile = currentProfile(), env: NodeJS.ProcessEnv = process.env): void {
   if (profile !== "paper" || endpointFromEnv(env)) return;
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const gpu = require("../trainer/gpu") as { gpuStatus(o: { env: NodeJS.ProcessEnv }): { problem: string | null } };
-  const status = gpu.gpuStatus({ env });
+  const status = gpuStatus({ env });
   if (status.problem !== null) {
     throw new UserError(
       `the paper profile evaluates served models: set STGRPO_ENDPOINT (and STGRPO_MODEL, HF_TOKEN) to an OpenAI-compatible server, ` +
