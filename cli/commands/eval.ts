@@ -63,7 +63,8 @@ endpoint (any OpenAI-compatible /v1/chat/completions server, through @huggingfac
   --endpoint URL          http://host:8000, …/v1 or …/v1/chat/completions
   --model NAME            model name sent (default: the first id of GET /v1/models)
   --token T               bearer token (default: $HF_TOKEN)
-  --temperature X         sampling temperature (default ${ENDPOINT_DEFAULTS.temperature}; learned: 0 = greedy)
+  --temperature X         sampling temperature (default ${ENDPOINT_DEFAULTS.temperature}; learned: default 1, sampling
+                          π as the CPU study and the theory do; 0 = greedy)
   --max-tokens N          completion cap (default ${ENDPOINT_DEFAULTS.maxTokens})
   --top-p X               nucleus sampling (default ${ENDPOINT_DEFAULTS.topP})
   --sampling-seed N       per-request seeds derived from N, so a rerun repeats the samples (default:
@@ -78,7 +79,8 @@ endpoint (any OpenAI-compatible /v1/chat/completions server, through @huggingfac
   --alternate-roles       merge consecutive same-role messages (strict chat templates)
 
 learned:
-  --checkpoint DIR        a lib/learn run directory (its policy.json) or a policy file
+  --checkpoint DIR        a lib/learn run directory (its policy.json) or a policy file; the CPU study's
+                          episodes of run …/<task>/<variant>-s<k> are --temperature 1 --sampling-seed k --run sk
 
 single-turn accuracy along expert trajectories (Theorem 3.2's product vs measured minimal-step success):
   --expert-trajectories FILE   lib/expert trajectory JSONL of the evaluated layouts; when FILE does
@@ -190,7 +192,7 @@ export function policySpecOf(v: Values, concurrency: number): PolicySpec {
   if (kind === "endpoint") spec.endpoint = endpointOptions(v, concurrency);
   if (kind === "learned") {
     spec.checkpoint = v.checkpoint;
-    spec.temperature = numberFlag("temperature", v.temperature, 0);
+    spec.temperature = numberFlag("temperature", v.temperature, 1);
     if (spec.temperature < 0) throw new UserError(`--temperature must be ≥ 0, got "${v.temperature}"`);
   }
   if (kind === "random" || kind === "learned") spec.seed = intFlag("sampling-seed", v["sampling-seed"], 0);

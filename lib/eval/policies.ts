@@ -24,7 +24,7 @@ export interface PolicySpec {
   endpoint?: EndpointPolicyOptions;
   /** learned: a run directory or policy.json. */
   checkpoint?: string;
-  /** learned: 0 = greedy (default), > 0 samples at this temperature. */
+  /** learned: 1 samples π (default: the CPU study's decoding, the distribution the theory is about); 0 = greedy. */
   temperature?: number;
   /** random: the policy seed (default 0); learned: the sampling-stream seed (default 0). */
   seed?: number;
@@ -79,7 +79,7 @@ export async function makePolicy(spec: PolicySpec): Promise<EvalPolicy> {
       const loaded = learnModule().loadPolicy(spec.checkpoint);
       const LearnedPolicy = learnPolicyModule().LearnedPolicy;
       const model = spec.name ?? found.model;
-      const policy = new LearnedPolicy(loaded, { name: model, temperature: spec.temperature ?? 0, seed: spec.seed ?? 0 });
+      const policy = new LearnedPolicy(loaded, { name: model, temperature: spec.temperature ?? 1, seed: spec.seed ?? 0 });
       return {
         policy,
         model,
