@@ -104,14 +104,21 @@ export function expertStatePoints(cfg: StudyConfig): ExpertStatePoint[] {
   return out;
 }
 
+/** Two probability axes on [0, 1], and the dashed diagonal y = x drawn under the points. */
+function unitSquare(x: string, xTitle: string, y: string, yTitle: string) {
+  const xy = {
+    x: { field: x, type: "quantitative", scale: { domain: [0, 1] }, title: xTitle },
+    y: { field: y, type: "quantitative", scale: { domain: [0, 1] }, title: yTitle },
+  };
+  const diagonal = { data: { values: [{ [x]: 0, [y]: 0, x2: 1, y2: 1 }] }, mark: { type: "rule", color: "#bbb", strokeDash: [4, 3] }, encoding: { ...xy, x2: { field: "x2" }, y2: { field: "y2" } } };
+  return { xy, diagonal };
+}
+
 /** Corollary 3.1 on real training: before (SFT) vs after, one point per expert state; panels by arm and child. */
 export function expertStateFigure(points: ExpertStatePoint[]): VegaLiteSpec {
   const values = points.map((p) => ({ ...p, panel: `${p.arm} arm: ${p.variant}`, state: p.ambiguous ? "several optimal actions" : "unique optimal action" }));
   const panels = [...new Set(values.map((v) => v.panel))];
-  const xy = {
-    x: { field: "before", type: "quantitative", scale: { domain: [0, 1] }, title: "π_SFT(a^GT | s)" },
-    y: { field: "after", type: "quantitative", scale: { domain: [0, 1] }, title: "after" },
-  };
+  const { xy, diagonal } = unitSquare("before", "π_SFT(a^GT | s)", "after", "after");
   return {
     $schema: SCHEMA,
     title: { text: "Corollary 3.1 on real training: the expert action's probability at each expert state", subtitle: "evaluation layouts' expert trajectories; above the diagonal: improved; below: where the per-state improvement fails", anchor: "start" },
@@ -122,7 +129,7 @@ export function expertStateFigure(points: ExpertStatePoint[]): VegaLiteSpec {
       width: 180,
       height: 180,
       layer: [
-        { mark: { type: "rule", color: "#bbb", strokeDash: [4, 3] }, data: { values: [{ before: 0, after: 0, b2: 1, a2: 1 }] }, encoding: { ...xy, x2: { field: "b2" }, y2: { field: "a2" } } },
+        diagonal,
         { mark: { type: "point", size: 14, opacity: 0.6, filled: true }, encoding: { ...xy, color: { field: "state", type: "nominal", title: null }, shape: { field: "task", type: "nominal", title: null } } },
       ],
     },
@@ -133,18 +140,15 @@ export function expertStateFigure(points: ExpertStatePoint[]): VegaLiteSpec {
 /** Theorem 3.2: predicted Π π(a_t|s_t) against measured minimal-step success, per task and model. */
 export function theoremFigure(s: StudySummary): VegaLiteSpec {
   const values = s.theorems.filter((r) => r.measured !== null).map((r) => ({ task: taskTitle(r.task), model: r.model, predicted: r.predicted, measured: r.measured }));
-  const xy = {
-    x: { field: "predicted", type: "quantitative", scale: { domain: [0, 1] }, title: "predicted: Π_t π(a_t^GT | s_t^GT)" },
-    y: { field: "measured", type: "quantitative", scale: { domain: [0, 1] }, title: "measured minimal-step success" },
-  };
+  const { xy, diagonal } = unitSquare("predicted", "predicted: Π_t π(a_t^GT | s_t^GT)", "measured", "measured minimal-step success");
   return {
     $schema: SCHEMA,
     title: { text: "Theorem 3.2 on trained policies: the product predictor against Monte-Carlo minimal-step success", subtitle: "mean over evaluation layouts and seeds; above the diagonal: other minimal trajectories exist (the product counts a shortcut as a failure)", anchor: "start" },
     width: 320,
     height: 320,
     layer: [
-      { data: { values: [{ predicted: 0, measured: 0, p2: 1, m2: 1 }] }, mark: { type: "rule", color: "#bbb", strokeDash: [4, 3] }, encoding: { ...xy, x2: { field: "p2" }, y2: { field: "m2" } } },
-      { data: { values }, mark: { type: "point", filled: true, size: 60 }, encoding: { ...xy, color: { field: "model", type: "nominal", title: null }, shape: { field: "task", type: "nominal", title: null }, tooltip: [{ field: "task" }, { field: "model" }, { field: "predicted" }, { field: "measured" }] } },
+      diagonal,
+      { data: { values }, mark: { type: "point", filled: true, size: 60 }, encoding: { ...xy, color: { field: "model", type: "nominal", title: null, legend: { labelLimit: 0 } }, shape: { field: "task", type: "nominal", title: null }, tooltip: [{ field: "task" }, { field: "model" }, { field: "predicted" }, { field: "measured" }] } },
     ],
     config: CONFIG,
   } as unknown as VegaLiteSpec;
@@ -165,7 +169,7 @@ export function prefixFigure(s: StudySummary, models: readonly string[]): VegaLi
       encoding: {
         x: { field: "k", type: "quantitative", title: "prefix length k" },
         y: { field: "measured", type: "quantitative", scale: { domain: [0, 1] }, title: "measured" },
-        color: { field: "model", type: "nominal", sort: [...models], title: null },
+        color: { field: "model", type: "nominal", sort: [...models], title: null, legend: { labelLimit: 0 } },
       },
     },
     resolve: { scale: { x: "independent" } },

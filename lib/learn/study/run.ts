@@ -243,6 +243,20 @@ function expertRows(cfg: StudyConfig, task: string): number {
   return fs.existsSync(stats) ? Number(readJsonFile<{ rows?: { train?: number } }>(stats).rows?.train ?? 1) : 1;
 }
 
+/**
+ * `study.json` in every finished run directory: the labels the study's episodes carry (model, training
+ * task, seed, arm, β), for other readers of results/<profile>/learn/ (a checkpoint's own meta names
+ * only its algorithm, so a light-arm SFT and a main-arm one look alike there).
+ */
+export function writeRunLabels(cfg: StudyConfig): void {
+  for (const r of studyRuns(cfg)) {
+    const file = path.join(r.dir, "study.json");
+    if (fs.existsSync(path.join(r.dir, "policy.json")) && !fs.existsSync(file)) {
+      writeFileAtomic(file, JSON.stringify({ model: r.model, trained_on: r.task, run: `s${r.seed}`, seed: r.seed, arm: r.arm || "main", variant: r.variant, algo: r.algo, beta: r.beta }, null, 1) + "\n");
+    }
+  }
+}
+
 /** Run jobs in order, skipping the done ones; false when stopped by `stopAfterJobs`. */
 async function runJobs(cfg: StudyConfig, jobs: Job[], sink: ProgressSink, ran: string[], skipped: string[], stopAfterJobs?: number): Promise<boolean> {
   for (let i = 0; i < jobs.length; i++) {
@@ -368,6 +382,7 @@ async function runStudyLocked(cfg: StudyConfig, opts: StudyOptions): Promise<Stu
     sink.done(`study stopped after ${ran.length} job(s); rerun to resume`);
     return finish(false, null);
   }
+  if (stages.has("summary")) writeRunLabels(cfg);
   const summary = stages.has("summary") ? writeSummary(cfg) : null;
   sink.done(`study: ${ran.length} job(s) ran here, ${skipped.length} already done (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   return finish(true, summary);

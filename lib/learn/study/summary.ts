@@ -13,6 +13,7 @@ import { crossGrid, table1IntervalGrid } from "../../report/grid";
 import { gridToMarkdown } from "../../report/markup";
 import { summarizeEpisodes, tInterval } from "../../report/aggregate";
 import type { EpisodeLike } from "../../report/load";
+import type { EpisodeRecord } from "../../eval/episode";
 import { profileTitle } from "../../report/study";
 import type { CellStats, ResultSet } from "../../report/types";
 import { readJsonFile, readJsonl, writeFileAtomic } from "../../util/files";
@@ -152,15 +153,7 @@ export function runValues(rs: ResultSet, sel: { model: string; task: string; tra
   return out;
 }
 
-interface EpisodeLite {
-  run: string;
-  model: string;
-  trained_on: string | null;
-  task: string;
-  seed: number | null;
-  success: boolean;
-  steps: number;
-}
+type EpisodeLite = Pick<EpisodeRecord, "run" | "model" | "trained_on" | "task" | "seed" | "success" | "steps">;
 
 /** T*(task, seed): the planner's steps on the protocol's layouts (its episodes), when it was evaluated. */
 function minimalSteps(cfg: StudyConfig, protocol: string): Map<string, number> {
