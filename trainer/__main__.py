@@ -15,13 +15,27 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from .data import TrainerError
 
 
+def die_with_parent() -> None:
+    """lib/trainer sets STGRPO_DIE_WITH_PARENT=1: a run or server whose notebook kernel or CLI died
+    (even by SIGKILL, when no exit hook runs) must not live on, holding a port or a run directory."""
+    if os.environ.get("STGRPO_DIE_WITH_PARENT") != "1" or not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    die_with_parent()
     extra: list[str] = []
     if "--" in argv:
         i = argv.index("--")

@@ -19,8 +19,6 @@ import os
 import time
 from pathlib import Path
 
-from transformers import TrainerCallback
-
 RENAMES = {
     "loss": "loss",
     "learning_rate": "learning_rate",
@@ -76,7 +74,10 @@ def truncate_after(path: Path, step: int) -> int:
     return dropped
 
 
-class MetricsJsonl(TrainerCallback):
+class MetricsJsonl:
+    """The logging logic; `metrics_callback` makes it a transformers TrainerCallback (imported late,
+    so that commands that train nothing — a finished run, `reward` — start without transformers)."""
+
     def __init__(self, path: str | Path, stage: str):
         self.path = Path(path)
         self.stage = stage
@@ -103,3 +104,12 @@ class MetricsJsonl(TrainerCallback):
             self.last_tokens = (now, tokens)
         rec["trl"] = {k: _clean(v) for k, v in logs.items() if isinstance(v, (int, float, str, bool)) or v is None}
         append_jsonl(self.path, rec)
+
+
+def metrics_callback(path: str | Path, stage: str):
+    from transformers import TrainerCallback
+
+    class Callback(MetricsJsonl, TrainerCallback):
+        pass
+
+    return Callback(path, stage)

@@ -39,11 +39,11 @@ CHAT_TEMPLATE = (
 @dataclass
 class TinySpec:
     vocab_size: int = 1024
-    hidden_size: int = 32
-    intermediate_size: int = 64
+    hidden_size: int = 64
+    intermediate_size: int = 128
     num_hidden_layers: int = 2
-    num_attention_heads: int = 2
-    num_key_value_heads: int = 1
+    num_attention_heads: int = 4
+    num_key_value_heads: int = 2
     max_position_embeddings: int = 8192
     seed: int = 0
 

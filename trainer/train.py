@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .config import batch_mapping
 from .data import TrainerError, grpo_dataset, sft_dataset
-from .metrics import MetricsJsonl, truncate_after
+from .metrics import metrics_callback, truncate_after
 
 
 def is_main_process() -> bool:
@@ -126,7 +126,7 @@ def run(cfg: dict) -> dict:
         write_json(out / "config.json", resolved)
     event("start", stage=stage, output_dir=str(out), rows=len(dataset), metrics=str(metrics),
           resume=str(resume) if resume else None, device=resolved["device"], open=sorted(cfg["open"]))
-    trainer = build([MetricsJsonl(metrics, stage)])
+    trainer = build([metrics_callback(metrics, stage)])
     t0 = time.time()
     trainer.train(resume_from_checkpoint=str(resume) if resume else None)
     final = out / "final"

@@ -123,7 +123,7 @@ export function spawnTrainer(args: string[], opts: { python?: string; env?: Node
   }
   const child = spawn(python, args, {
     cwd: REPO_ROOT,
-    env: { ...(opts.env ?? process.env), PYTHONUNBUFFERED: "1" },
+    env: { ...(opts.env ?? process.env), PYTHONUNBUFFERED: "1", STGRPO_DIE_WITH_PARENT: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   track(child);
