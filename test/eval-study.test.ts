@@ -122,7 +122,10 @@ test("checkpoint labels follow the CPU study: recipe from the meta and the direc
   t.is(modelNameOfMeta({ algo: "untrained" }, "reference"), "untrained");
   const dir = path.join(tmp(), "learn", "5_double_cheeseburger", "sft-s2");
   savePolicy(path.join(dir, "policy.json"), { ...untrainedPolicy(), meta: { algo: "sft" } });
-  t.like(describeCheckpoint(dir), { model: "sft", trainedOn: "double_cheese_burger", run: "sft-s2", algo: "sft" });
+  t.like(describeCheckpoint(dir), { model: "sft", trainedOn: "double_cheese_burger", run: "sft-s2", algo: "sft", studyRun: null, seed: null });
+  // The CPU study's study.json names the run's labels: they win over the meta and the path.
+  fs.writeFileSync(path.join(dir, "study.json"), JSON.stringify({ model: "sft(light)", trained_on: "burger", run: "s2", seed: 2 }));
+  t.like(describeCheckpoint(dir), { model: "sft(light)", trainedOn: "burger", studyRun: "s2", seed: 2 });
 });
 
 test("an endpoint from the environment: evaluated into served/, sampled single-turn accuracy measured by its episodes", async (t) => {
@@ -182,12 +185,13 @@ test("figures: every spec renders; null ASST is left out; prefixes stop at the s
   }
 });
 
-test("stgrpo eval --policy learned: a lib/learn checkpoint, labelled from its path and meta", async (t) => {
+test("stgrpo eval --policy learned: a CPU study checkpoint, labelled (and its run id defaulted) from its study.json", async (t) => {
   const root = tmp();
   const dir = path.join(root, "learn", "burger", "sft-s0");
   savePolicy(path.join(dir, "policy.json"), { ...untrainedPolicy(), meta: { algo: "sft" } });
   const out = path.join(root, "e.jsonl");
-  const args = ["eval", "--policy", "learned", "--checkpoint", dir, "--tasks", "burger", "--seeds", "42", "--run", "s0", "--temperature", "1", "--out", out, "--json", "--quiet"];
+  fs.writeFileSync(path.join(dir, "study.json"), JSON.stringify({ model: "sft", trained_on: "burger", run: "s0", seed: 0 }));
+  const args = ["eval", "--policy", "learned", "--checkpoint", dir, "--tasks", "burger", "--seeds", "42", "--out", out, "--json", "--quiet"];
   const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const c = spawn(process.execPath, [path.join(__dirname, "..", "bin", "stgrpo"), ...args]);
     let stdout = "";

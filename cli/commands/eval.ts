@@ -47,7 +47,8 @@ output:
                           retries, exhaustions, gave_up}; steps = the timeout for a failed episode
   --traces FILE           also append per-episode traces (observations, raw replies, per-turn counts)
   --run NAME              run id of the records (default: the protocol name: paper, extended-N, or
-                          custom when --seeds or --timeout is given); one per training seed
+                          custom when --seeds or --timeout is given; a study checkpoint's s<k>); one per
+                          training seed
   --name NAME             model name in the records (default: expert, random, the endpoint's model,
                           or the checkpoint's algorithm: sft, sft+grpo, multiturn-grpo, untrained)
   --trained-on TASK       the task the model was trained on (default null; learned: read from the
@@ -79,8 +80,9 @@ endpoint (any OpenAI-compatible /v1/chat/completions server, through @huggingfac
   --alternate-roles       merge consecutive same-role messages (strict chat templates)
 
 learned:
-  --checkpoint DIR        a lib/learn run directory (its policy.json) or a policy file; the CPU study's
-                          episodes of run …/<task>/<variant>-s<k> are --temperature 1 --sampling-seed k --run sk
+  --checkpoint DIR        a lib/learn run directory (its policy.json) or a policy file. A CPU study run
+                          (its study.json) gives the defaults of --name, --trained-on, --run (s<k>) and
+                          --sampling-seed (k): the study's own episodes, so its files resume
 
 single-turn accuracy along expert trajectories (Theorem 3.2's product vs measured minimal-step success):
   --expert-trajectories FILE   lib/expert trajectory JSONL of the evaluated layouts; when FILE does
@@ -195,7 +197,8 @@ export function policySpecOf(v: Values, concurrency: number): PolicySpec {
     spec.temperature = numberFlag("temperature", v.temperature, 1);
     if (spec.temperature < 0) throw new UserError(`--temperature must be ≥ 0, got "${v.temperature}"`);
   }
-  if (kind === "random" || kind === "learned") spec.seed = intFlag("sampling-seed", v["sampling-seed"], 0);
+  if (kind === "random") spec.seed = intFlag("sampling-seed", v["sampling-seed"], 0);
+  if (kind === "learned" && v["sampling-seed"] !== undefined) spec.seed = intFlag("sampling-seed", v["sampling-seed"]);
   return spec;
 }
 
@@ -226,8 +229,9 @@ export const evalCommand: Command = {
     const rollouts = positiveInt("rollouts", v.rollouts, 1000);
 
     const p = await makePolicy(spec);
+    const run = v.run ?? p.run ?? protocol.name;
     const result = await evaluateRun(p.policy, {
-      run: v.run ?? protocol.name,
+      run,
       model: p.model,
       trainedOn: p.trainedOn,
       tasks: protocol.tasks,
@@ -244,7 +248,7 @@ export const evalCommand: Command = {
       single = await singleTurnCheck(p, trajectories, { samples, rollouts, episodes: result.episodes, start: (task, seed) => makeKitchen(task, seed) });
     }
     if (v.summary) {
-      const summary = { command: ["stgrpo", "eval", ...argv], config: p.config, protocol: protocol.name, run: v.run ?? protocol.name, model: p.model, trained_on: p.trainedOn, ran: result.ran, resumed: result.resumed, metrics: result.metrics, single_turn: single };
+      const summary = { command: ["stgrpo", "eval", ...argv], config: p.config, protocol: protocol.name, run, model: p.model, trained_on: p.trainedOn, ran: result.ran, resumed: result.resumed, metrics: result.metrics, single_turn: single };
       writeFileAtomic(v.summary, JSON.stringify(summary, null, 2) + "\n");
     }
     if (v.json) {

@@ -26,7 +26,7 @@ export interface PolicySpec {
   checkpoint?: string;
   /** learned: 1 samples π (default: the CPU study's decoding, the distribution the theory is about); 0 = greedy. */
   temperature?: number;
-  /** random: the policy seed (default 0); learned: the sampling-stream seed (default 0). */
+  /** random: the policy seed (default 0); learned: the sampling-stream seed (default: the study's training seed, else 0). */
   seed?: number;
 }
 
@@ -35,6 +35,8 @@ export interface EvalPolicy {
   policy: Policy;
   model: string;
   trainedOn: string | null;
+  /** The run id the policy's episodes carry by default (a CPU study checkpoint's `s<seed>`), if it has one. */
+  run?: string;
   /** The settings in effect, for the config printout of a run. */
   config: Record<string, unknown>;
   /** π(·|s) over the valid actions, for policies that have one (random, learned): exact single-turn accuracy. */
@@ -79,11 +81,12 @@ export async function makePolicy(spec: PolicySpec): Promise<EvalPolicy> {
       const loaded = learnModule().loadPolicy(spec.checkpoint);
       const LearnedPolicy = learnPolicyModule().LearnedPolicy;
       const model = spec.name ?? found.model;
-      const policy = new LearnedPolicy(loaded, { name: model, temperature: spec.temperature ?? 1, seed: spec.seed ?? 0 });
+      const policy = new LearnedPolicy(loaded, { name: model, temperature: spec.temperature ?? 1, seed: spec.seed ?? found.seed ?? 0 });
       return {
         policy,
         model,
         trainedOn: trainedOn ?? found.trainedOn,
+        run: found.studyRun ?? undefined,
         config: { policy: "learned", checkpoint: spec.checkpoint, algo: loaded.meta.algo ?? null, temperature: policy.temperature, seed: policy.seed },
         distribution: (obs, valid) => policy.probs(obs, valid),
       };
@@ -125,6 +128,9 @@ export interface CheckpointInfo {
   /** The run id: the checkpoint's directory relative to the search root (one per training seed). */
   run: string;
   algo: string;
+  /** From the CPU study's `study.json` beside the policy, when present: its episodes' run id and sampling seed. */
+  studyRun: string | null;
+  seed: number | null;
 }
 
 /**
@@ -168,15 +174,20 @@ export function describeCheckpoint(fileOrDir: string, root?: string): Checkpoint
     .reverse()
     .find((part) => isTaskId(part));
   const fromConfig = typeof config?.task === "string" && isTaskId(config.task) ? config.task : null;
-  const task = fromConfig ?? fromPath ?? null;
+  // The CPU study labels its runs in study.json (model, trained_on, run, seed): those win.
+  const study = readJsonQuiet(path.join(dir, "study.json")) as { model?: unknown; trained_on?: unknown; run?: unknown; seed?: unknown } | null;
+  const studyTask = typeof study?.trained_on === "string" && isTaskId(study.trained_on) ? study.trained_on : null;
+  const task = studyTask ?? fromConfig ?? fromPath ?? null;
   const rel = root ? path.relative(root, dir) : path.basename(dir);
   const variant = path.basename(dir).replace(/-s\d+$/, "");
   return {
     path: fileOrDir,
-    model: modelNameOfMeta(meta, variant),
+    model: typeof study?.model === "string" && study.model ? study.model : modelNameOfMeta(meta, variant),
     trainedOn: task ? resolveTask(task).id : null,
     run: rel === "" ? path.basename(dir) : rel.split(path.sep).join("/"),
     algo: String(meta.algo ?? "policy"),
+    studyRun: typeof study?.run === "string" ? study.run : null,
+    seed: Number.isInteger(study?.seed) ? (study!.seed as number) : null,
   };
 }
 
