@@ -103,3 +103,15 @@ def test_an_unknown_trl_field_is_named():
 
     with pytest.raises(TrainerError, match="learning_rat"):
         make_config(SFTConfig, {"output_dir": "/tmp/x", "learning_rat": 1})
+
+
+def test_trl_accepts_the_paper_sft_config():
+    from trl import SFTConfig
+
+    from trainer.train import make_config, trl_arguments
+
+    cfg = load_config(CONFIGS / "paper-sft.yaml", ["trl.bf16=false", "trl.use_cpu=true"])
+    args = make_config(SFTConfig, trl_arguments(cfg, Path("/tmp/unused")))
+    assert (args.num_train_epochs, args.per_device_train_batch_size, args.gradient_accumulation_steps) == (8, 8, 1)
+    assert args.max_length is None and args.completion_only_loss is True
+    assert (args.learning_rate, args.lr_scheduler_type.value if hasattr(args.lr_scheduler_type, "value") else args.lr_scheduler_type) == (1e-5, "cosine")
