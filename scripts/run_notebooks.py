@@ -8,6 +8,7 @@ the run with a one-line message naming the notebook and the cell, and a non-zero
 """
 import argparse
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -24,6 +25,9 @@ os.environ.setdefault("JUPYTER_PATH", str(ROOT / ".jupyter-local" / "share" / "j
 os.environ.setdefault("JUPYTER_RUNTIME_DIR", str(ROOT / ".jupyter-local" / "runtime"))
 
 
+ERROR_LINE = re.compile(r"^([A-Z][A-Za-z]*Error|Error)(\s\[[A-Z_]+\])?:")
+
+
 def cell_label(nb, index):
     src = "".join(nb.cells[index].source).strip().splitlines()
     first = src[0][:70] if src else ""
@@ -36,11 +40,14 @@ def failure_reason(cell, exc):
     for o in outputs:
         if o.get("output_type") == "error":
             return f"{o.get('ename', 'Error')}: {o.get('evalue', '')}".strip().splitlines()[0]
-    for o in outputs:
-        if o.get("output_type") == "stream" and o.get("name") == "stderr":
-            text = "".join(o.get("text", "")).strip()
-            if text:
-                return text.splitlines()[0]
+    # tslab writes a thrown error to stderr as Node prints it: source location and stack first, the
+    # message ("UserError: …", "Error: …") in between. Prefer that line; type errors are one line anyway.
+    lines = [line.strip()
+             for o in outputs if o.get("output_type") == "stream" and o.get("name") == "stderr"
+             for line in "".join(o.get("text", "")).splitlines() if line.strip()]
+    message = next((line for line in lines if ERROR_LINE.match(line)), None)
+    if message or lines:
+        return message or lines[0]
     return type(exc).__name__
 
 
