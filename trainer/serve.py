@@ -3,8 +3,12 @@
     python -m trainer serve --model results/paper/trainer/burger/grpo/final --name grpo --port 8000
 
 - backend "vllm" (the GPU path, and "auto" when CUDA and vLLM are both there): runs
-  `vllm serve MODEL --served-model-name NAME --host H --port P [extra flags after --]`, vLLM's own
-  OpenAI-compatible server. (`trl vllm-serve` is a different, TRL-only protocol for training.)
+  `vllm serve MODEL --served-model-name NAME --host H --port P --generation-config vllm [extra flags
+  after --]`, vLLM's own OpenAI-compatible server. (`trl vllm-serve` is a different, TRL-only
+  protocol for training.)
+- Both sample exactly as the request says (temperature, top_p, max_tokens, seed) and nothing else:
+  neither applies the model's generation_config.json defaults (top_k, repetition_penalty…), which
+  would otherwise change the evaluation's sampling silently.
 - backend "transformers" (CPU, tests): a small stdlib HTTP server around `model.generate`:
   GET /v1/models, GET /health, POST /v1/chat/completions (the tokenizer's chat template with the
   generation prompt; temperature, top_p, max_tokens, seed, stop; n = 1, no streaming). Requests
@@ -66,7 +70,10 @@ def serve(model: str, name: str | None = None, host: str = "127.0.0.1", port: in
             raise TrainerError("backend vllm: the vllm command is not installed (the GPU set: STGRPO_TRAINER=gpu scripts/setup.sh)")
         port = port or free_port(host)
         ready_line(host, port, name, "vllm")
-        os.execv(vllm, [vllm, "serve", model, "--served-model-name", name, "--host", host, "--port", str(port), *extra])
+        # Sampling must be what the request says: by default vLLM fills unset fields from the model's
+        # generation_config.json (Qwen2.5-Instruct's: top_k 20, top_p 0.8, repetition_penalty 1.05).
+        defaults = [] if any(a.startswith("--generation-config") for a in extra) else ["--generation-config", "vllm"]
+        os.execv(vllm, [vllm, "serve", model, "--served-model-name", name, "--host", host, "--port", str(port), *defaults, *extra])
     if extra:
         raise TrainerError(f"backend transformers takes no extra flags, got {' '.join(extra)}")
     Generator(model, name, seed).serve_forever(host, port)
@@ -93,6 +100,12 @@ class Generator:
         except OSError as e:
             raise TrainerError(f"cannot load model {model}: {str(e).splitlines()[0]}") from None
         self.model.eval()
+        # Sampling is what each request says and nothing else: the model's generation_config.json
+        # (Qwen2.5-Instruct's top_k 20, repetition_penalty 1.05…) would fill every knob a request
+        # leaves unset, since transformers merges it into any GenerationConfig passed to generate().
+        from transformers import GenerationConfig
+
+        self.model.generation_config = GenerationConfig(eos_token_id=self.tokenizer.eos_token_id, pad_token_id=self.tokenizer.pad_token_id)
         self.max_len = getattr(self.model.config, "max_position_embeddings", 32768)
         self.lock = threading.Lock()
         self.rng = torch.Generator().manual_seed(seed)  # requests without a seed draw from the server's stream
@@ -124,13 +137,16 @@ class Generator:
             raise ApiError(400, f"This model's maximum context length is {self.max_len} tokens. However, you requested "
                                 f"{n_prompt + max_tokens} tokens ({n_prompt} in the messages, {max_tokens} in the completion).")
         torch = self.torch
+        from transformers import GenerationConfig
+
+        sampling = {"do_sample": True, "temperature": temperature, "top_p": top_p} if temperature > 0 else {"do_sample": False}
+        config = GenerationConfig(max_new_tokens=max_tokens, eos_token_id=self.tokenizer.eos_token_id,
+                                  pad_token_id=self.tokenizer.pad_token_id, **sampling)
         with self.lock:
             seed = body.get("seed")
             torch.manual_seed(int(seed) if seed is not None else int(torch.randint(0, 2**31 - 1, (1,), generator=self.rng)))
-            sampling = {"do_sample": True, "temperature": temperature, "top_p": top_p} if temperature > 0 else {"do_sample": False}
             with torch.no_grad():
-                out = self.model.generate(ids, attention_mask=torch.ones_like(ids), max_new_tokens=max_tokens,
-                                          eos_token_id=self.tokenizer.eos_token_id, pad_token_id=self.tokenizer.pad_token_id, **sampling)
+                out = self.model.generate(ids, attention_mask=torch.ones_like(ids), generation_config=config)
         new = out[0, n_prompt:].tolist()
         finished = bool(new) and new[-1] == self.tokenizer.eos_token_id
         text = self.tokenizer.decode(new, skip_special_tokens=True)

@@ -62,3 +62,17 @@ def test_bad_requests_get_vllm_style_errors(generator, body, status, message):
 
 def test_valid_actions_fixture_is_what_the_rows_use():
     assert make_rows(1)[0]["valid_actions"] == VALID
+
+
+def test_the_models_generation_config_does_not_leak_into_sampling(tiny_model, generator, tmp_path):
+    """Qwen2.5-Instruct ships top_k=20 and repetition_penalty=1.05 in generation_config.json; a
+    request that does not ask for them must not get them (greedy answers are the witness)."""
+    import shutil
+
+    nasty = tmp_path / "nasty"
+    shutil.copytree(tiny_model, nasty)
+    config = json.loads((nasty / "generation_config.json").read_text())
+    (nasty / "generation_config.json").write_text(json.dumps({**config, "repetition_penalty": 50.0, "top_k": 1, "no_repeat_ngram_size": 1}))
+    greedy = chat(generator, temperature=0, max_tokens=12)["choices"][0]["message"]["content"]
+    other = Generator(str(nasty), "tiny", seed=0)
+    assert chat(other, temperature=0, max_tokens=12)["choices"][0]["message"]["content"] == greedy
