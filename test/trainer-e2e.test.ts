@@ -24,6 +24,15 @@ import { trainerConfigFile } from "../lib/trainer/pipeline";
 // makes this tiny model about ten times slower.
 const ENV = { ...process.env, HF_HUB_OFFLINE: "1", HF_DATASETS_OFFLINE: "1", TOKENIZERS_PARALLELISM: "false", OMP_NUM_THREADS: "1" };
 const LAYOUT = "synchronous/0_cheese_sandwich@default";
+/**
+ * STGRPO_SMOKE_DEVICE=cuda (in the Docker image, with a GPU) runs the same smoke on CUDA with vLLM:
+ * GRPO generates with vLLM colocated and the checkpoint is served by `vllm serve`. The tiny model
+ * then gets head_dim 64, a size vLLM's attention kernels support.
+ */
+const CUDA = process.env.STGRPO_SMOKE_DEVICE === "cuda";
+const DEVICE_SFT = CUDA ? { "trl.use_cpu": false, "tiny.hidden_size": 128, "tiny.intermediate_size": 256, "tiny.num_attention_heads": 2, "tiny.num_key_value_heads": 1 } : {};
+const DEVICE_GRPO = CUDA ? { "trl.use_cpu": false, "trl.use_vllm": true, "trl.vllm_mode": "colocate", "trl.vllm_gpu_memory_utilization": 0.2, "trl.vllm_max_model_length": 2048 } : {};
+const SERVE_BACKEND = CUDA ? "vllm" : "transformers";
 const SFT_STEPS = 60; // about what the random tiny model needs to write well-formed replies (token accuracy ~0.95)
 const SFT_KILL_AFTER = 30; // the run is killed once checkpoint-30 is complete, then resumed
 const GRPO_STEPS = 2;
@@ -77,7 +86,7 @@ test.serial("trainer smoke 1/3: a TS-written dataset → SFT on a tiny Qwen2, ki
 
   // SFT, killed (SIGKILL: a crash, not a clean stop) once a checkpoint is complete.
   const sftDir = path.join(dir, "sft");
-  const sftSet = { dataset, output_dir: sftDir, "trl.max_steps": SFT_STEPS, "trl.save_steps": SFT_KILL_AFTER };
+  const sftSet = { dataset, output_dir: sftDir, "trl.max_steps": SFT_STEPS, "trl.save_steps": SFT_KILL_AFTER, ...DEVICE_SFT };
   const lines: string[] = [];
   const progress = { update: (s: string) => lines.push(s), done: (s: string) => lines.push(s) };
   const first = startTraining({ stage: "sft", config: trainerConfigFile("sft", "ci"), set: sftSet, env: ENV, progress });
@@ -122,7 +131,7 @@ test.serial("trainer smoke 2/3: GRPO from the SFT model with the paper's reward,
   const grpo = await startTraining({
     stage: "grpo",
     config: trainerConfigFile("grpo", "ci"),
-    set: { model: sft.final, dataset: smoke.dataset, output_dir: grpoDir, "trl.max_steps": GRPO_STEPS, "trl.save_steps": 2 },
+    set: { model: sft.final, dataset: smoke.dataset, output_dir: grpoDir, "trl.max_steps": GRPO_STEPS, "trl.save_steps": 2, ...DEVICE_GRPO },
     env: ENV,
   }).done;
   t.is(grpo.steps, GRPO_STEPS);
@@ -149,7 +158,7 @@ test.serial("trainer smoke 2/3: GRPO from the SFT model with the paper's reward,
 test.serial("trainer smoke 3/3: the GRPO checkpoint served on loopback plays one episode through EndpointPolicy + runEpisode", async (t) => {
   const started = Date.now();
   const grpo = need(t, smoke.grpo, "GRPO model");
-  const served = await serveModel({ model: grpo.final, name: "grpo-tiny", backend: "transformers", env: ENV });
+  const served = await serveModel({ model: grpo.final, name: "grpo-tiny", backend: SERVE_BACKEND, env: ENV });
   try {
     t.regex(served.endpoint, /^http:\/\/127\.0\.0\.1:\d+$/);
     const policy = new EndpointPolicy({

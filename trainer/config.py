@@ -9,6 +9,7 @@
     trl: {…}                          # SFTConfig / GRPOConfig fields, passed as they are
     open: {field: why}                # values the paper leaves open, each set in trl: and said why
     tiny: {…}                         # model "tiny" only: trainer.tiny.TinySpec fields
+    keep_checkpoints: false           # delete checkpoint-*/ once final/ and done.json are written
 
 `python -m trainer STAGE --config FILE --set trl.max_steps=4 --set output_dir=/tmp/x` overrides any
 dotted key; values are YAML (`--set trl.bf16=false`).
@@ -26,7 +27,7 @@ import yaml
 from .data import TrainerError
 
 STAGES = ("sft", "grpo")
-TOP_KEYS = {"stage", "model", "dataset", "output_dir", "reward", "batch", "trl", "open", "tiny", "seed", "notes"}
+TOP_KEYS = {"stage", "model", "dataset", "output_dir", "reward", "batch", "trl", "open", "tiny", "keep_checkpoints"}
 _FLOAT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)$")
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -136,5 +137,9 @@ def run(cfg: dict) -> dict:
             "metrics": str(metrics), "train_s": round(time.time() - t0, 2), "resumed_from": str(resume) if resume else None}
     if trainer.is_world_process_zero():
         write_json(done_file, done)
+        if cfg.get("keep_checkpoints", True) is False:
+            # A finished run resumes nothing; a 1.5B checkpoint with optimizer state is ~18 GB.
+            for ckpt in out.glob("checkpoint-*"):
+                shutil.rmtree(ckpt, ignore_errors=True)
     event("done", already=False, **done)
     return done
