@@ -41,7 +41,8 @@ COPY scripts/setup.sh ./scripts/setup.sh
 RUN STGRPO_TRAINER=gpu scripts/setup.sh
 # The project; the same script again finds everything installed and only rewrites the kernel spec.
 COPY . .
-RUN STGRPO_TRAINER=gpu scripts/setup.sh
+RUN STGRPO_TRAINER=gpu scripts/setup.sh \
+ && ln -sf /work/stgrpo/bin/stgrpo /usr/local/bin/stgrpo
 
 ENV PATH=/work/stgrpo/.venv/bin:/work/stgrpo/node_modules/.bin:$PATH \
     JUPYTER_PATH=/work/stgrpo/.jupyter-local/share/jupyter \
