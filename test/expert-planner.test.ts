@@ -29,6 +29,25 @@ function edited(task: string, edit: (l: Layout) => void): Kitchen {
   return Kitchen.fromLayout(l);
 }
 
+/** Cheeseburger with a junk onion: states with junk on a finished burger, junk inside the stack. */
+const junkCheeseBurger = () =>
+  edited("cheese_burger", (l) => {
+    l.items.push({ name: "onion1", x: 4, y: 3, "stack-level": 0 });
+    l.items.sort((a, b) => a.x - b.x || a.y - b.y);
+  });
+/** Two recipes on distinct tables (strict bread–cheese; relaxed bread … clear cheese), with junk stacked on the breads. */
+const twoSandwiches = () =>
+  edited("cheese_sandwich", (l) => {
+    l.items.push({ name: "cheese2", x: 3, y: 3, "stack-level": 0 }, { name: "tomato1", x: 0, y: 1, "stack-level": 1 });
+    l.items.sort((a, b) => a.x - b.x || a.y - b.y);
+    l.goal = [
+      { predicate: "item_on", args: ["bread", "table"], ids: [1, 2] },
+      { predicate: "atop", args: ["cheese", "bread"], ids: [3, 1] },
+      { predicate: "item_on", args: ["bread", "table"], ids: [4, 5] },
+      { predicate: "item_at", args: ["cheese", "table"], ids: [6, 5] },
+      { predicate: "clear", args: ["cheese"], ids: [6] },
+    ];
+  });
 /** Burger whose only patty is raw and must be cooked on a stove. */
 const rawPattyBurger = () =>
   edited("burger", (l) => {
@@ -96,6 +115,8 @@ test("the heuristic never exceeds the exact distance, over whole reachable state
     ["raw patty (cooking)", rawPattyBurger()],
     ["two patties (cooking a distractor)", twoPattyBurger()],
     ["burger@2", makeKitchen("burger", 2)],
+    ["cheese_burger + junk onion", junkCheeseBurger()],
+    ["two recipes + junk", twoSandwiches()],
     ["cheese_burger@2", makeKitchen("cheese_burger", 2)],
   ];
   for (const [name, k] of cases) {

@@ -83,9 +83,9 @@ export function makeHeuristic(m: KitchenModel): { h: Heuristic; recipes: Recipe[
   const stackBuf = new Int16Array(I + 1);
 
   /**
-   * Processing still owed for item i to carry the `need` flags: the cut/cook/fry actions, plus 2 for
-   * the put onto the board/stove/fryer and the pick from it unless the item is already its bottom
-   * item. INF when the flag can never be obtained. `procActions[0]` receives the actions alone,
+   * Processing still owed for item i to carry the `need` flags: the cut/cook/fry actions, plus the put
+   * onto the board/stove/fryer, the move before it and the pick from it unless the item is already
+   * its bottom item. INF when the flag can never be obtained. `procActions[0]` receives the actions alone,
    * `procActions[1]` whether anything is owed at all (a cook in progress owes time, not actions).
    */
   const procActions = new Int32Array(2);
@@ -98,23 +98,29 @@ export function makeHeuristic(m: KitchenModel): { h: Heuristic; recipes: Recipe[
     let cost = 0;
     let actions = 0;
     const at = s[m.oAt + i];
+    const held = s[1] === i;
+    const R = s[0];
     const isBottom = at >= 0 && s[m.oBottom + at] === i;
+    // Unless it is already the bottom item of a station of the right kind (blockers above it can be
+    // cleared): put it there (an event, after a move unless it is held at such a station) and pick it
+    // up again afterwards (an event; no fetch — the pick-back after processing).
+    const extra = (kind: Uint8Array) => (isBottom && kind[at] ? 0 : 2 + (held ? (R >= 0 && kind[R] ? 0 : 1) : 1));
     if (missing & CUT) {
       if ((f & CUTTABLE) === 0 || !hasBoard) return INF;
       actions += cutsLeft[i];
-      cost += cutsLeft[i] + (isBottom && m.isBoard[at] ? 0 : 2);
+      cost += cutsLeft[i] + extra(m.isBoard);
     }
     if (missing & COOKED) {
       if ((f & COOKABLE) === 0 || !hasStove) return INF;
       const a = cookFx[i] ? 0 : 1;
       actions += a;
-      cost += a + (isBottom && m.isStove[at] ? 0 : 2);
+      cost += a + extra(m.isStove);
     }
     if (missing & FRIED) {
       if ((f & (FRYABLE | FRYABLE_IF_CUT)) === 0 || !hasFryer) return INF;
       const a = fryFx[i] ? 0 : 1;
       actions += a;
-      cost += a + (isBottom && m.isFryer[at] ? 0 : 2);
+      cost += a + extra(m.isFryer);
     }
     procActions[0] = actions;
     return cost;
@@ -147,11 +153,14 @@ export function makeHeuristic(m: KitchenModel): { h: Heuristic; recipes: Recipe[
       if (c === H) {
         const proc = processing(s, c, role.flags);
         if (proc >= INF) continue;
-        const acts = procActions[0];
-        // Held: put it straight onto T, or (when it cannot go there yet) put it aside and come back:
-        // put, (processing and pick-back | fetch and pick), carry, put.
-        const detour = procActions[1] ? 4 + acts : 5;
-        heldCost = heldDirect ? Math.min(1 + (R !== T ? 1 : 0) + proc, detour) : detour;
+        if (procActions[1]) {
+          // Processing first (proc: its put, actions, pick-back), then a carry to T and the put there.
+          heldCost = proc + (isTable[T] ? 2 : 1);
+        } else {
+          // Put it straight onto T, or (when it cannot go there yet) put it aside and come back:
+          // put, fetch, pick, carry, put.
+          heldCost = heldDirect ? 1 + (R !== T ? 1 : 0) : 5;
+        }
         continue;
       }
       if (at < 0) continue; // nowhere: no action can reach it
@@ -200,9 +209,11 @@ export function makeHeuristic(m: KitchenModel): { h: Heuristic; recipes: Recipe[
       pmax++;
     }
     let best = INF;
+    bestWithJunk = INF;
     for (let p = pmax; p >= 0; p--) {
       const nRemove = m0 - p;
-      const removals = single && nRemove > 0;
+      // Anything above the kept prefix must come off before T's stack can grow (in both modes).
+      const removals = nRemove > 0;
       let total = 0; // additions, each role with its cheapest candidate
       let totalNotHeld = 0; // the same without the held item
       let heldGain = INF; // min over roles of (held item's cost − cheapest cost)
@@ -232,9 +243,10 @@ export function makeHeuristic(m: KitchenModel): { h: Heuristic; recipes: Recipe[
         for (let j = L; j < p && !sat; j++) if (fits(s, role, stackBuf[j], T)) sat = true;
         if (!sat) add(role, p >= L);
       }
-      // The clear member is satisfied only by the current top, with nothing left to add.
+      // The clear member is satisfied only by the top of the kept prefix (what is above it comes
+      // off), with nothing left to add.
       if (feasible && clearRole) {
-        const sat = needed === 0 && p === m0 && p - 1 >= L && fits(s, clearRole, stackBuf[p - 1], T);
+        const sat = needed === 0 && p - 1 >= L && fits(s, clearRole, stackBuf[p - 1], T);
         if (!sat) add(clearRole, p >= L && needed === 0);
       }
       if (!feasible) continue;
@@ -246,7 +258,7 @@ export function makeHeuristic(m: KitchenModel): { h: Heuristic; recipes: Recipe[
         cost = Math.min(useHeld, putDown);
         if (cost >= INF) continue;
       }
-      if (removals) {
+      if (removals && single) {
         if (isTable[T]) {
           // Each removed item: (fetch,) pick at T, carry, put elsewhere; the first needs no fetch if
           // the robot is at T with empty hands; the last may stay in the robot's hands if nothing is added.
@@ -254,11 +266,26 @@ export function makeHeuristic(m: KitchenModel): { h: Heuristic; recipes: Recipe[
         } else {
           cost += needed === 0 ? 2 * nRemove - 1 : 2 * nRemove;
         }
+      } else if (removals && isTable[T]) {
+        // Several recipes: an item taken off T may go straight onto another recipe's table (its
+        // addition there is counted by that recipe), so only junk — items no role can use — is
+        // charged: (fetch,) pick, carry, put elsewhere.
+        let junk = 0;
+        for (let j = p; j < m0; j++) if (!isRoleItem[stackBuf[j]]) junk++;
+        if (junk > 0) {
+          // The last junk removed in the whole plan may stay in the robot's hands: `assign` gives
+          // that −2 back once, when the chosen options charge any junk. Kept apart from the rest.
+          cost += 4 * junk - (H < 0 && R === T ? 1 : 0);
+          if (cost < bestWithJunk) bestWithJunk = cost;
+          continue;
+        }
       }
       if (cost < best) best = cost;
     }
     return best;
   }
+  /** Several recipes: recipeOn's cheapest cost among kept prefixes that charge junk removals. */
+  let bestWithJunk = INF;
 
   function refreshItems(st: EngineState): void {
     cutsLeft.fill(CUT_REPETITIONS);
@@ -275,20 +302,53 @@ export function makeHeuristic(m: KitchenModel): { h: Heuristic; recipes: Recipe[
   }
 
   const single = compiled.length === 1;
+  const isRoleItem = new Uint8Array(I);
+  for (const rc of compiled) for (const role of [...rc.chain, ...rc.members]) for (const i of role.candidates) isRoleItem[i] = 1;
+  // Several recipes: the cost of each recipe on each candidate table, then the cheapest assignment
+  // of distinct tables to recipes (their removals and additions are then distinct actions).
+  const costs = compiled.map((rc) => new Int32Array(rc.tables.length));
+  const junkCosts = compiled.map((rc) => new Int32Array(rc.tables.length));
+  const usedTable = new Uint8Array(m.nStations);
+  function assign(r: number, junk: boolean): number {
+    if (r === compiled.length) return junk ? -2 : 0;
+    const rc = compiled[r];
+    let best = INF;
+    for (let k = 0; k < rc.tables.length; k++) {
+      const T = rc.tables[k];
+      if (usedTable[T]) continue;
+      usedTable[T] = 1;
+      for (const [c, j] of [[costs[r][k], junk], [junkCosts[r][k], true]] as [number, boolean][]) {
+        if (c >= INF) continue;
+        const rest = assign(r + 1, j);
+        if (rest < INF && c + rest < best) best = c + rest;
+      }
+      usedTable[T] = 0;
+    }
+    return best;
+  }
   const h: Heuristic = (st) => {
     const s = st.s;
     refreshItems(st);
-    let sum = 0;
-    for (const rc of compiled) {
+    if (single) {
+      const rc = compiled[0];
       let best = INF;
       for (let k = 0; k < rc.tables.length; k++) {
-        const v = recipeOn(s, rc, rc.tables[k], single);
+        const v = recipeOn(s, rc, rc.tables[k], true);
         if (v < best) best = v;
       }
-      if (best >= INF) return INF;
-      sum += best;
+      return best;
     }
-    return sum;
+    compiled.forEach((rc, r) => {
+      for (let k = 0; k < rc.tables.length; k++) {
+        costs[r][k] = recipeOn(s, rc, rc.tables[k], false);
+        junkCosts[r][k] = bestWithJunk;
+      }
+    });
+    const total = assign(0, false);
+    if (total >= INF) return INF;
+    // Holding junk: it must be put down before any pick (once, whatever the recipes).
+    const H = s[1];
+    return total + (H >= 0 && !isRoleItem[H] && total > 0 ? 1 : 0);
   };
   return { h, recipes };
 }
