@@ -18,7 +18,7 @@ import {
   validActionIds,
 } from "../kitchen/engine";
 import { UserError } from "../util/errors";
-import type { Heuristic } from "./heuristic";
+import { Heuristic, UNREACHABLE } from "./heuristic";
 
 /** An injective key of a state's future-relevant content (see the file comment). */
 export function compactKey(m: KitchenModel, st: EngineState, buf: number[] = []): string {
@@ -73,15 +73,6 @@ class BucketQueue {
       byG.length = 0;
     }
     return -1;
-  }
-
-  /** Least f present (Infinity when empty). */
-  peekF(): number {
-    for (let f = this.minF; f < this.buckets.length; f++) {
-      const byG = this.buckets[f];
-      if (byG && byG.some((st) => st && st.length)) return f;
-    }
-    return Infinity;
   }
 }
 
@@ -161,7 +152,7 @@ export function astar(m: KitchenModel, start: EngineState, h: Heuristic, opts: S
   const k0 = compactKey(m, start, keyBuf);
   const h0 = hOf(start, k0);
   let expanded = 0;
-  if (h0 > bound) return { plan: null, expanded, generated: 1 };
+  if (h0 > bound || h0 >= UNREACHABLE) return { plan: null, expanded, generated: 1 };
   open.push(h0, 0, store(start, k0, 0, -1, -1));
 
   while (open.size > 0) {
@@ -197,9 +188,7 @@ export function astar(m: KitchenModel, start: EngineState, h: Heuristic, opts: S
         continue;
       }
       const hc = hOf(child, key);
-      if (gc + hc > bound) {
-        continue;
-      }
+      if (hc >= UNREACHABLE || gc + hc > bound) continue; // a dead end, or too long
       const c = store(child, key, gc, n, ids[k]);
       open.push(gc + hc, gc, c);
     }
