@@ -1,17 +1,20 @@
 /**
- * lib/learn throughput: featurisation (states/s), SFT and GRPO updates (states/s) for the linear and
- * the mlp scorer, and greedy rollout steps/s in the kitchen. Prints ratios against featurisation
- * measured in the same run (benchmarks never gate tests).
+ * lib/learn throughput: featurisation (states/s; the hashed-parts featuriser against its string
+ * reference), SFT and GRPO updates (states/s) for the linear and the mlp scorer, sampled rollout
+ * steps/s in the kitchen (cold and with the shared feature cache warm), and multi-turn GRPO
+ * (environment steps/s). Prints ratios against featurisation measured in the same run (benchmarks
+ * never gate tests).
  *
  *   npx tsx bench/learn.ts
  */
 import { PAPER_TASKS, makeKitchen } from "../lib/kitchen/index";
 import { SingleTurnExample, featurizeExamples } from "../lib/learn/data";
-import { DEFAULT_FEATURES, featurize } from "../lib/learn/features";
+import { DEFAULT_FEATURES, featurize, featurizeSceneReference, sharedFeatureCache } from "../lib/learn/features";
+import { parseScene } from "../lib/learn/scene";
 import { untrainedPolicy } from "../lib/learn/checkpoint";
 import { trainSft } from "../lib/learn/sft";
 import { trainGrpo } from "../lib/learn/grpo";
-import { rollout } from "../lib/learn/multiturn";
+import { rollout, trainMultiTurn } from "../lib/learn/multiturn";
 import { Rng } from "../lib/learn/rng";
 
 function randomWalkExamples(n: number): SingleTurnExample[] {
@@ -42,7 +45,11 @@ async function main() {
   const states = featurizeExamples(ex);
   const meanCand = states.reduce((s, x) => s + x.x.n, 0) / states.length;
   const meanFeat = states.reduce((s, x) => s + x.x.indices.length / x.x.n, 0) / states.length;
-  const rows: [string, number][] = [["featurize (states/s)", featRate]];
+  const tRef = timeit(() => ex.forEach((e) => featurizeSceneReference(parseScene(e.observation), e.validActions, DEFAULT_FEATURES)));
+  const rows: [string, number][] = [
+    ["featurize (states/s)", featRate],
+    ["featurize, string reference (states/s)", ex.length / tRef],
+  ];
   for (const kind of ["linear", "mlp"] as const) {
     let t0 = Date.now();
     const sft = await trainSft(states, { epochs: 2, model: { kind, bits: 18, hidden: 16, initScale: 0.1, seed: 0 } });
@@ -52,10 +59,19 @@ async function main() {
     rows.push([`grpo ${kind} G=8 (states/s)`, states.length / ((Date.now() - t0) / 1000)]);
   }
   const pol = untrainedPolicy();
-  let steps = 0;
+  const rolloutRate = () => {
+    let steps = 0;
+    const t0 = Date.now();
+    for (let i = 0; i < 40; i++) steps += rollout(pol, makeKitchen(PAPER_TASKS[i % 4], 2000 + i), 35, new Rng(i)).steps;
+    return steps / ((Date.now() - t0) / 1000);
+  };
+  sharedFeatureCache.clear();
+  rows.push(["rollout, cold feature cache (steps/s)", rolloutRate()]);
+  rows.push(["rollout, warm feature cache (steps/s)", rolloutRate()]);
+  const layouts = Array.from({ length: 16 }, (_, i) => ({ task: "burger", seed: 3000 + i }));
   const t0 = Date.now();
-  for (let i = 0; i < 40; i++) steps += rollout(pol, makeKitchen(PAPER_TASKS[i % 4], 2000 + i), 35, new Rng(i)).steps;
-  rows.push(["rollout, featurize+act+step (steps/s)", steps / ((Date.now() - t0) / 1000)]);
+  const mt = await trainMultiTurn(layouts, { envSteps: 20_000, layoutsPerStep: 8 }, { init: pol });
+  rows.push(["multi-turn GRPO from uniform (env steps/s)", Number(mt.policy.meta.samples) / ((Date.now() - t0) / 1000)]);
   console.log(`${states.length} states, ${meanCand.toFixed(1)} candidates/state, ${meanFeat.toFixed(0)} features/candidate`);
   for (const [name, rate] of rows) console.log(`${name.padEnd(40)} ${rate.toFixed(0).padStart(8)}   ×${(rate / featRate).toFixed(2)} of featurize`);
 }

@@ -158,7 +158,7 @@ test("theory summaries: per-state before/after shares, split by ambiguity, and t
   const g = rows.find((r) => r.variant === "grpo")!;
   t.is(g.seeds, 2);
   t.is(g.measured, 0.6);
-  t.deepEqual(g.prefix, [{ k: 1, predicted: 0.5, measured: 0.6 }]);
+  t.deepEqual(g.prefix, { predicted: [0.5], measured: [0.6] });
 });
 
 test("offPathStates keeps the states of an episode that are not on the expert path, round-robin over layouts", (t) => {

@@ -14,7 +14,7 @@ import { studyDirs } from "../../lib/learn/study/plan";
 import { runStudy, Stage, STAGES } from "../../lib/learn/study/run";
 import { findingsTally } from "../../lib/learn/study/markdown";
 
-const usage = `usage: stgrpo study [--profile ci|cpu] [--tasks T,…] [--eval-tasks T,…] [--seeds 0,1,2] [--stages S,…] [--max-jobs N] [--config] [--json]
+const usage = `usage: stgrpo study [--profile ci|cpu] [--tasks T,…] [--eval-tasks T,…] [--seeds 0,1,2] [--root DIR] [--stages S,…] [--workers N] [--max-jobs N] [--config] [--json]
 
 The CPU-scale study of lib/learn (notebook 05, headless): expert data (lib/expert) → SFT (8 epochs,
 batch 8) → single-turn GRPO from SFT with the expert-action reward (β = 0.001, and a β sweep) → a
@@ -29,6 +29,7 @@ study/timings.jsonl, summary/), the summary also under paper-figures/<profile>/s
   --tasks T,…       training tasks (default: the profile's)
   --eval-tasks T,…  tasks every cross-task model is evaluated on (default: the profile's)
   --seeds LIST      training seeds, e.g. 0,1,2 (default: the profile's)
+  --root DIR        results tree (default results/<profile>; then no copy under paper-figures/)
   --stages S,…      only these stages: ${STAGES.join(",")} (default: all, in order)
   --max-jobs N      run at most N jobs, then stop (rerun to continue)
   --workers N       processes (default 1): the training tasks are split over N − 1 child processes
@@ -69,6 +70,7 @@ export const study: Command = {
         tasks: { type: "string" },
         "eval-tasks": { type: "string" },
         seeds: { type: "string" },
+        root: { type: "string" },
         stages: { type: "string" },
         "max-jobs": { type: "string" },
         workers: { type: "string" },
@@ -87,6 +89,7 @@ export const study: Command = {
     if (values.tasks) overrides.tasks = parseTasks(values.tasks).map((t) => t.id);
     if (values["eval-tasks"]) overrides.evalTasks = parseTasks(values["eval-tasks"]).map((t) => t.id);
     if (values.seeds) overrides.seeds = parseSeedList(values.seeds);
+    if (values.root) overrides.root = path.resolve(values.root);
     const cfg = studyConfig(profile, overrides);
     let stages: Stage[] | undefined;
     if (values.stages) {

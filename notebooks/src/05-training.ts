@@ -36,7 +36,7 @@ import { studyConfig } from "./lib/learn/study/config";
 import { runStudy } from "./lib/learn/study/run";
 import { studyResults } from "./lib/learn/study/summary";
 import { betaSweepFigure, expertStateFigure, expertStatePoints, prefixFigure, studyCurves, theoremFigure } from "./lib/learn/study/figures";
-import { findingsSectionMarkdown, protocolTablesMarkdown, theoremsMarkdown, theoryPairsMarkdown, timingsMarkdown, trainingMarkdown } from "./lib/learn/study/markdown";
+import { findingsSectionMarkdown, resultTablesMarkdown, theoremsMarkdown, theoryPairsMarkdown, timingsMarkdown, trainingMarkdown } from "./lib/learn/study/markdown";
 import { paperCommandsMarkdown, paperTraining, studyProfileOf } from "./lib/learn/study/paper";
 
 const profile = currentProfile();
@@ -99,7 +99,7 @@ showMarkdown(timingsMarkdown(summary));
 // `untrained` beside the prompted base model, `sft` and `sft+grpo` beside the trained 1.5B rows.
 
 // %%
-showMarkdown(protocolTablesMarkdown(summary, "paper"));
+showMarkdown(resultTablesMarkdown(studyResults(study, "paper")));
 
 // %% [markdown]
 // The extended protocol: the same rules on ten times as many layouts per task, so each seed's SR is
@@ -107,10 +107,10 @@ showMarkdown(protocolTablesMarkdown(summary, "paper"));
 
 // %%
 const extended = summary.protocols[1].protocol;
-showMarkdown(protocolTablesMarkdown(summary, extended));
+const ours = studyResults(study, extended);
+showMarkdown(resultTablesMarkdown(ours));
 
 // %%
-const ours = studyResults(study, extended);
 await showFigure(srFigure(ours), "05-sr");
 await showFigure(asstFigure(ours), "05-asst");
 

@@ -156,7 +156,7 @@ export function theoremFigure(s: StudySummary): VegaLiteSpec {
 
 /** Corollary 3.2: measured success on the prefix subtasks k = 1..T (reach s_k in k steps), per model. */
 export function prefixFigure(s: StudySummary, models: readonly string[]): VegaLiteSpec {
-  const values = s.theorems.filter((r) => models.includes(r.model)).flatMap((r) => r.prefix.map((p) => ({ task: taskTitle(r.task), model: r.model, k: p.k, measured: p.measured })));
+  const values = s.theorems.filter((r) => models.includes(r.model)).flatMap((r) => r.prefix.measured.map((measured, i) => ({ task: taskTitle(r.task), model: r.model, k: i + 1, measured })));
   return {
     $schema: SCHEMA,
     title: { text: "Corollary 3.2 on trained policies: success on every prefix subtask of the expert trajectory", subtitle: "fraction of rollouts in the expert's state s_k after exactly k steps (k = T: task done in T steps), mean over layouts and seeds", anchor: "start" },

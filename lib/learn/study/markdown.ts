@@ -4,6 +4,10 @@
  */
 import { taskTitle } from "../../report/paper";
 import type { PairedComparison } from "./compare";
+import { crossGrid, table1IntervalGrid } from "../../report/grid";
+import { gridToMarkdown } from "../../report/markup";
+import type { ResultSet } from "../../report/types";
+import { CLAIMS } from "./claims";
 import type { Finding, StudySummary, TheoryPairRow, TrainingRow } from "./summary";
 
 const f2 = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? "—" : x.toFixed(2));
@@ -37,7 +41,7 @@ export function findingsTally(findings: Finding[], protocol: string): string {
   const lines = kinds.map((id) => {
     const fs = findings.filter((f) => f.protocol === protocol && f.id === id);
     const count = (v: string) => fs.filter((f) => f.comparison?.verdict === v).length;
-    return `- **${id}** (${fs[0]?.claim ?? ""}): ${count("a better")} of ${fs.length} comparisons hold, ${count("within noise")} within noise, ${count("b better")} reversed${count("one run") ? `, ${count("one run")} with one seed` : ""}.`;
+    return `- **${id}** (${CLAIMS[id]}): ${count("a better")} of ${fs.length} comparisons hold, ${count("within noise")} within noise, ${count("b better")} reversed${count("one run") ? `, ${count("one run")} with one seed` : ""}.`;
   });
   return lines.join("\n") + "\n";
 }
@@ -112,10 +116,9 @@ export function excessMarkdown(s: StudySummary, protocol: string): string {
   );
 }
 
-/** One protocol's tables (lib/report's Table 1 with intervals, Tables 2–4) — or why there are none. */
-export function protocolTablesMarkdown(s: StudySummary, protocol: string): string {
-  const p = s.protocols.find((x) => x.protocol === protocol);
-  return p ? p.markdown : `No episodes of protocol ${protocol} yet.\n`;
+/** One protocol's tables: lib/report's Table 1 with intervals and Tables 2–4 (SFT+GRPO's cross-task cells). */
+export function resultTablesMarkdown(rs: ResultSet): string {
+  return [table1IntervalGrid(rs), crossGrid(rs, "sr"), crossGrid(rs, "asat"), crossGrid(rs, "asst")].map(gridToMarkdown).join("\n");
 }
 
 /** One protocol's findings: the tally, then every comparison. */
@@ -123,15 +126,15 @@ export function findingsSectionMarkdown(s: StudySummary, protocol: string): stri
   return findingsTally(s.findings, protocol) + "\n" + findingsMarkdown(s.findings, protocol);
 }
 
-/** The whole summary. */
-export function summaryMarkdown(s: StudySummary): string {
+/** The whole summary; `tables` holds each protocol's `resultTablesMarkdown`. */
+export function summaryMarkdown(s: StudySummary, tables: Record<string, string>): string {
   const parts: string[] = [];
   parts.push(`# CPU-scale study — profile ${s.profile}\n`);
   parts.push(`Not the paper's GPU numbers: a log-linear policy over text features (lib/learn) on the paper's recipe. Tasks ${s.config.tasks.join(", ")}; training seeds ${s.config.seeds.join(", ")}; ${s.config.expert.perTask} expert layouts per task (${Math.round(s.config.expert.valFraction * 100)}% held out).\n`);
   parts.push(timingsMarkdown(s));
   for (const p of s.protocols) {
     parts.push(`## Protocol ${p.protocol}\n`);
-    parts.push(protocolTablesMarkdown(s, p.protocol));
+    parts.push(tables[p.protocol] ?? "");
     parts.push(`### Findings (${p.protocol})\n`);
     parts.push(findingsSectionMarkdown(s, p.protocol));
     const ex = excessMarkdown(s, p.protocol);

@@ -66,6 +66,23 @@ interface Job {
   run: (progress: ProgressSink) => Promise<void>;
 }
 
+/**
+ * At most one update every `ms` (the last one is shown by `done`): evaluation ticks hundreds of times a
+ * second, and a notebook display stalls when its updates come faster than the kernel can send them.
+ */
+export function throttled(sink: ProgressSink, ms = 250): ProgressSink {
+  let last = 0;
+  return {
+    update: (t) => {
+      const now = Date.now();
+      if (now - last < ms) return;
+      last = now;
+      sink.update(t);
+    },
+    done: (t) => sink.done(t),
+  };
+}
+
 /** A sink that prefixes every line with the study's position (`study 3/40 train burger/sft-s0 · …`). */
 function prefixed(sink: ProgressSink, prefix: string): ProgressSink {
   return { update: (t) => sink.update(`${prefix} · ${t}`), done: (t) => sink.update(`${prefix} · ${t}`) };
@@ -340,7 +357,7 @@ export async function runStudy(cfg: StudyConfig, opts: StudyOptions = {}): Promi
 }
 
 async function runStudyLocked(cfg: StudyConfig, opts: StudyOptions): Promise<StudyResult> {
-  const sink = opts.progress ?? silentProgress;
+  const sink = throttled(opts.progress ?? silentProgress);
   const stages = new Set(opts.stages ?? STAGES);
   const jobs = studyJobs(cfg, opts).filter((j) => stages.has(j.stage));
   const ran: string[] = [];

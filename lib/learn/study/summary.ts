@@ -9,8 +9,6 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { crossGrid, table1IntervalGrid } from "../../report/grid";
-import { gridToMarkdown } from "../../report/markup";
 import { summarizeEpisodes, tInterval } from "../../report/aggregate";
 import type { EpisodeLike } from "../../report/load";
 import type { EpisodeRecord } from "../../eval/episode";
@@ -22,7 +20,8 @@ import type { StudyConfig } from "./config";
 import { pairedComparison, PairedComparison } from "./compare";
 import { evalFile, modelLabel, ModelRun, referenceFile, studyDirs, studyProtocols, studyRuns } from "./plan";
 import { readTheory, TheoryRecord, OffPathRecord } from "./theory";
-import { summaryMarkdown } from "./markdown";
+import { resultTablesMarkdown, summaryMarkdown } from "./markdown";
+import { CLAIMS } from "./claims";
 
 /** A table cell as the summary keeps it (rounded; no per-episode data). */
 export interface SummaryCell {
@@ -44,16 +43,12 @@ export interface ProtocolSummary {
   title: string;
   table1: SummaryCell[];
   cross: SummaryCell[];
-  /** lib/report's Markdown: Table 1 with intervals, Tables 2–4 of SFT+GRPO. */
-  markdown: string;
   /** Mean excess steps over the minimal ones (steps − T*) of successful episodes, per cell (needs the expert's episodes). */
   excess: (Omit<SummaryCell, "sr" | "sr_ci" | "asat" | "asat_ci" | "asst" | "asst_ci"> & { excess: number | null; excess_ci: [number, number] | null })[];
 }
 
 export interface Finding {
-  id: "ordering" | "steps" | "transfer" | "single-vs-multi";
-  /** The paper's claim in words. */
-  claim: string;
+  id: keyof typeof CLAIMS;
   protocol: string;
   task: string;
   arm: string;
@@ -105,8 +100,8 @@ export interface TheoremSummaryRow {
   accuracy: number;
   predicted: number;
   measured: number | null;
-  /** Corollary 3.2: measured prefix success, k = 1..T (averaged over layouts and seeds; layouts differ in T). */
-  prefix: { k: number; predicted: number; measured: number }[];
+  /** Corollary 3.2: predicted and measured prefix success for k = 1, 2, … (index k − 1; averaged over the layouts and seeds whose T reaches k). */
+  prefix: { predicted: number[]; measured: number[] };
 }
 
 export interface StudySummary {
@@ -207,10 +202,14 @@ function excessByRun(cfg: StudyConfig, protocol: string, runs: ModelRun[], model
 }
 
 
+function roundComparison(c: PairedComparison | null): PairedComparison | null {
+  return c && { ...c, a: r4(c.a), b: r4(c.b), diff: r4(c.diff), diff_ci: ci4(c.diff_ci) };
+}
+
 /** The paper's qualitative findings, each as paired comparisons across training seeds. */
 function findings(cfg: StudyConfig, protocol: string, rs: ResultSet, runs: ModelRun[]): Finding[] {
   const out: Finding[] = [];
-  const add = (f: Omit<Finding, "protocol">) => out.push({ ...f, protocol });
+  const add = (f: Omit<Finding, "protocol">) => out.push({ ...f, comparison: roundComparison(f.comparison), protocol });
   const hardest = cfg.tasks.includes("double_cheese_burger") ? "double_cheese_burger" : cfg.tasks[cfg.tasks.length - 1];
   for (const arm of cfg.arms) {
     const sft = modelLabel("sft", arm.id);
@@ -218,44 +217,43 @@ function findings(cfg: StudyConfig, protocol: string, rs: ResultSet, runs: Model
     const mt = modelLabel("multiturn-grpo", arm.id);
     for (const task of cfg.tasks) {
       const v = (model: string, m: "sr" | "asst") => runValues(rs, { model, task }, m);
-      const claim1 = "SFT+GRPO > SFT > reference in SR on each task";
-      add({ id: "ordering", claim: claim1, task, arm: arm.id, what: `${grpo} vs ${sft} (SR)`, comparison: pairedComparison(v(grpo, "sr"), v(sft, "sr"), true) });
-      add({ id: "ordering", claim: claim1, task, arm: arm.id, what: `${sft} vs untrained (SR)`, comparison: pairedComparison(v(sft, "sr"), v("untrained", "sr"), true) });
-      const claim2 = "fewer steps per success after GRPO";
-      add({ id: "steps", claim: claim2, task, arm: arm.id, what: `${grpo} vs ${sft} (ASST)`, comparison: pairedComparison(v(grpo, "asst"), v(sft, "asst"), false) });
+      add({ id: "ordering", task, arm: arm.id, what: `${grpo} vs ${sft} (SR)`, comparison: pairedComparison(v(grpo, "sr"), v(sft, "sr"), true) });
+      add({ id: "ordering", task, arm: arm.id, what: `${sft} vs untrained (SR)`, comparison: pairedComparison(v(sft, "sr"), v("untrained", "sr"), true) });
+      add({ id: "steps", task, arm: arm.id, what: `${grpo} vs ${sft} (ASST)`, comparison: pairedComparison(v(grpo, "asst"), v(sft, "asst"), false) });
       add({
         id: "steps",
-        claim: claim2,
         task,
         arm: arm.id,
         what: `${grpo} vs ${sft} (excess steps over the minimal, per success)`,
         comparison: pairedComparison(excessByRun(cfg, protocol, runs, grpo, task), excessByRun(cfg, protocol, runs, sft, task), false),
       });
       if (arm.multiturn) {
-        add({ id: "single-vs-multi", claim: "single-turn GRPO vs multi-turn GRPO at equal samples", task, arm: arm.id, what: `${grpo} vs ${mt} (SR)`, comparison: pairedComparison(v(grpo, "sr"), v(mt, "sr"), true) });
+        add({ id: "single-vs-multi", task, arm: arm.id, what: `${grpo} vs ${mt} (SR)`, comparison: pairedComparison(v(grpo, "sr"), v(mt, "sr"), true) });
       }
     }
     if (!arm.crossTask) continue;
-    const claim3 = "training on the double cheese burger transfers to the three simpler tasks, not the other way round";
     for (const task of cfg.evalTasks) {
       if (task === hardest) continue;
       const cross = (trained: string, evaluated: string) => runValues(rs, { model: grpo, task: evaluated, trained_on: trained }, "sr");
       const untrained = (evaluated: string) => runValues(rs, { model: "untrained", task: evaluated }, "sr");
-      add({ id: "transfer", claim: claim3, task, arm: arm.id, what: `${grpo} trained on ${hardest}, evaluated on ${task}, vs untrained (SR)`, comparison: pairedComparison(cross(hardest, task), untrained(task), true) });
+      add({ id: "transfer", task, arm: arm.id, what: `${grpo} trained on ${hardest}, evaluated on ${task}, vs untrained (SR)`, comparison: pairedComparison(cross(hardest, task), untrained(task), true) });
       if (cfg.tasks.includes(task)) {
-        add({ id: "transfer", claim: claim3, task, arm: arm.id, what: `${grpo} trained on ${task}, evaluated on ${hardest}, vs untrained (SR)`, comparison: pairedComparison(cross(task, hardest), untrained(hardest), true) });
+        add({ id: "transfer", task, arm: arm.id, what: `${grpo} trained on ${task}, evaluated on ${hardest}, vs untrained (SR)`, comparison: pairedComparison(cross(task, hardest), untrained(hardest), true) });
       }
     }
   }
   return out;
 }
 
+/** The metrics a training row keeps (the rest stay in the run's metrics.jsonl). */
+const KEPT_METRICS = ["loss", "acc", "p_expert", "reward", "kl", "zero_adv_frac", "success", "mean_steps"];
+
 function lastRecord(file: string, split: string): Record<string, number> | null {
   const recs = readJsonl<Record<string, unknown>>(file).filter((r) => (r.split ?? "train") === split);
   const last = recs[recs.length - 1];
   if (!last) return null;
   const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(last)) if (typeof v === "number" && Number.isFinite(v)) out[k] = r4(v);
+  for (const k of KEPT_METRICS) if (typeof last[k] === "number" && Number.isFinite(last[k])) out[k] = r4(last[k] as number);
   return out;
 }
 
@@ -317,7 +315,7 @@ export function theoryPairs(task: string, models: TheoryRecord[], offPath: OffPa
     const worst = idx
       .filter((i) => after[i] < before[i] - tol)
       .sort((a, b) => after[a] - before[a] - (after[b] - before[b]))
-      .slice(0, 3)
+      .slice(0, 2)
       .map((i) => ({ ...where[i], before: r4(before[i]), after: r4(after[i]) }));
     const avg = (xs: number[]) => (xs.length ? r4(xs.reduce((a, b) => a + b, 0) / xs.length) : 0);
     return { states: idx.length, improved: r4(imp(idx)), meanBefore: avg(before), meanAfter: avg(after), ambiguous: { states: ambI.length, improved: r4(imp(ambI)) }, unique: { states: uniI.length, improved: r4(imp(uniI)) }, worst };
@@ -356,11 +354,14 @@ export function theoremRows(task: string, models: TheoryRecord[]): TheoremSummar
   const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1);
   return [...byVariant.values()].map((ms) => {
     const rows = ms.map((m) => m.report.rows.find((r) => r.task === task)!).filter(Boolean);
-    const ks = [...new Set(ms.flatMap((m) => m.report.prefixes.map((p) => p.k)))].sort((a, b) => a - b);
-    const prefix = ks.map((k) => {
+    const kMax = Math.max(0, ...ms.flatMap((m) => m.report.prefixes.map((p) => p.k)));
+    const r3 = (x: number) => Math.round(x * 1e3) / 1e3;
+    const prefix = { predicted: [] as number[], measured: [] as number[] };
+    for (let k = 1; k <= kMax; k++) {
       const ps = ms.flatMap((m) => m.report.prefixes.filter((p) => p.k === k));
-      return { k, predicted: r4(avg(ps.map((p) => p.predicted))), measured: r4(avg(ps.map((p) => p.measured))) };
-    });
+      prefix.predicted.push(r3(avg(ps.map((p) => p.predicted))));
+      prefix.measured.push(r3(avg(ps.map((p) => p.measured))));
+    }
     const measured = rows.map((r) => r.measured).filter((x): x is number => x !== null);
     return {
       task,
@@ -390,7 +391,7 @@ function theorem33(task: string, models: TheoryRecord[]): StudySummary["theorem3
     g.after.set(`s${c.seed}`, mc);
     g.before.set(`s${c.seed}`, mp);
   }
-  return [...groups.values()].map((g) => ({ task, arm: g.arm, variant: g.variant, comparison: pairedComparison(g.after, g.before, true) }));
+  return [...groups.values()].map((g) => ({ task, arm: g.arm, variant: g.variant, comparison: roundComparison(pairedComparison(g.after, g.before, true)) }));
 }
 
 function timings(cfg: StudyConfig): StudySummary["timings"] {
@@ -444,7 +445,6 @@ export function buildSummary(cfg: StudyConfig): StudySummary {
       title: rs.title,
       table1: rs.table1.map((c) => cell(c, c.model, null, c.task)),
       cross: rs.cross.map((c) => cell(c, c.model, c.trained_on, c.evaluated_on)),
-      markdown: [table1IntervalGrid(rs), crossGrid(rs, "sr"), crossGrid(rs, "asat"), crossGrid(rs, "asst")].map(gridToMarkdown).join("\n"),
       excess: excessSteps(cfg, p.name, runs),
     });
     found.push(...findings(cfg, p.name, rs, runs));
@@ -471,11 +471,25 @@ export function buildSummary(cfg: StudyConfig): StudySummary {
   };
 }
 
+/**
+ * JSON with one line per array element and per top-level field: small, and a diff shows which cell
+ * changed.
+ */
+export function linesJson(value: unknown): string {
+  if (Array.isArray(value)) return value.length ? `[\n${value.map((v) => JSON.stringify(v)).join(",\n")}\n]` : "[]";
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${JSON.stringify(k)}: ${linesJson(v)}`);
+    return `{\n${entries.join(",\n")}\n}`;
+  }
+  return JSON.stringify(value);
+}
+
 /** Build and write summary.{json,md} under results/<profile>/summary and a copy under paper-figures/<profile>/study. */
 export function writeSummary(cfg: StudyConfig): StudySummary {
   const s = buildSummary(cfg);
-  const md = summaryMarkdown(s);
-  const json = JSON.stringify(s, null, 1) + "\n";
+  const tables = Object.fromEntries(s.protocols.map((p) => [p.protocol, resultTablesMarkdown(studyResults(cfg, p.protocol))]));
+  const md = summaryMarkdown(s, tables);
+  const json = linesJson(s) + "\n";
   // The committed copy (paper-figures/<profile>/study) only for the profile's own results tree.
   const dirs = cfg.root ? [studyDirs(cfg).summary] : [studyDirs(cfg).summary, figuresDir(cfg.profile, "study")];
   for (const dir of dirs) {
