@@ -19,10 +19,10 @@ const usage = `usage: stgrpo study [--profile ci|cpu] [--tasks T,…] [--eval-ta
 The CPU-scale study of lib/learn (notebook 05, headless): expert data (lib/expert) → SFT (8 epochs,
 batch 8) → single-turn GRPO from SFT with the expert-action reward (β = 0.001, and a β sweep) → a
 multi-turn baseline (trajectory-level GRPO with the sparse success reward at the same number of
-sampled actions) → the untrained reference; every model of the main arm evaluated on every task
-(the cross-task matrix), each with several training seeds, on the paper protocol (10 seeds per
-task) and the extended one; the paper's theory checked on the trained policies; a summary with
-the findings. Everything lands under results/<profile>/ (expert/, learn/, eval/, theory/,
+sampled actions) → the untrained reference, in two SFT strengths (the paper's settings, and a
+"light" arm with a 50× smaller SFT step); every model evaluated on every task (the cross-task
+matrix), each with several training seeds, on the paper protocol (10 seeds per task) and the
+extended one; the paper's theory checked on the trained policies; a summary with the findings. Everything lands under results/<profile>/ (expert/, learn/, eval/, theory/,
 study/timings.jsonl, summary/), the summary also under paper-figures/<profile>/study/.
 
   --profile P       ci (tiny, runs in make test) or cpu (make reproduce); default: $PROFILE, else cpu
@@ -31,7 +31,7 @@ study/timings.jsonl, summary/), the summary also under paper-figures/<profile>/s
   --seeds LIST      training seeds, e.g. 0,1,2 (default: the profile's)
   --root DIR        results tree (default results/<profile>; then no copy under paper-figures/)
   --stages S,…      only these stages: ${STAGES.join(",")} (default: all, in order)
-  --max-jobs N      run at most N jobs, then stop (rerun to continue)
+  --max-jobs N      run at most N jobs, then stop (rerun to continue; with --workers 1)
   --workers N       processes (default 1): the training tasks are split over N − 1 child processes
                     and this one, balanced by their expert states; 2 on a 2-core machine
   --config          print the resolved config as JSON and exit
@@ -39,7 +39,7 @@ study/timings.jsonl, summary/), the summary also under paper-figures/<profile>/s
   --quiet           no progress on stderr
 
 Rerunning resumes; a run directory whose config differs is refused (use another results tree).
-Tables alone: stgrpo tables --results results/<profile>/eval [--protocol extended].`;
+Tables alone: stgrpo tables --results results/<profile>/eval/paper (or …/eval/extended-100 --protocol extended).`;
 
 function parseSeedList(text: string): number[] {
   const seeds = text.split(",").map((s) => s.trim()).filter(Boolean).map((s) => intFlag("seeds", s));

@@ -104,7 +104,8 @@ export function theoremsMarkdown(s: StudySummary): string {
 export function timingsMarkdown(s: StudySummary): string {
   const t = s.timings;
   const stages = Object.entries(t.byStage).map(([k, v]) => `${k} ${v.toFixed(0)} s`).join(", ");
-  return `Wall time of the jobs that ran: ${t.total.toFixed(0)} s (${(t.total / 60).toFixed(1)} min) over ${t.jobs} jobs — ${stages}; ${t.cores} cores, mean 1-minute load ${t.meanLoad1 === null ? "—" : t.meanLoad1.toFixed(2)} while they ran.\n`;
+  const wall = t.wall === null ? "" : `Wall time ${t.wall.toFixed(0)} s (${(t.wall / 60).toFixed(1)} min) from the first job to the last; `;
+  return `${wall}the jobs' own times add up to ${t.total.toFixed(0)} s over ${t.jobs} jobs (workers run side by side) — ${stages}; ${t.cores} cores, mean 1-minute load ${t.meanLoad1 === null ? "—" : t.meanLoad1.toFixed(2)} while they ran.\n`;
 }
 
 export function excessMarkdown(s: StudySummary, protocol: string): string {

@@ -114,7 +114,8 @@ export interface StudySummary {
   theorem33: { task: string; arm: string; variant: string; comparison: PairedComparison | null }[];
   theoryPairs: TheoryPairRow[];
   theorems: TheoremSummaryRow[];
-  timings: { byStage: Record<string, number>; total: number; jobs: number; meanLoad1: number | null; cores: number };
+  /** Seconds per stage and in total (summed over jobs, so workers count twice), the wall time, the machine's load. */
+  timings: { byStage: Record<string, number>; total: number; wall: number | null; jobs: number; meanLoad1: number | null; cores: number };
 }
 
 const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
@@ -257,7 +258,7 @@ function lastRecord(file: string, split: string): Record<string, number> | null 
   return out;
 }
 
-function readTimings(cfg: StudyConfig): { job: string; stage: string; seconds: number; load1?: number }[] {
+function readTimings(cfg: StudyConfig): { job: string; stage: string; seconds: number; load1?: number; finished_at?: string }[] {
   return readJsonl(studyDirs(cfg).timings);
 }
 
@@ -397,11 +398,16 @@ function theorem33(task: string, models: TheoryRecord[]): StudySummary["theorem3
 function timings(cfg: StudyConfig): StudySummary["timings"] {
   const byStage: Record<string, number> = {};
   const ts = readTimings(cfg);
+  // Wall time: from the first job's start to the last job's end (workers overlap; reruns add gaps).
+  const ends = ts.map((t) => Date.parse(t.finished_at ?? ""));
+  const starts = ts.map((t, i) => ends[i] - t.seconds * 1000);
+  const wall = ts.length && ends.every(Number.isFinite) ? r4((Math.max(...ends) - Math.min(...starts)) / 1000) : null;
   for (const t of ts) byStage[t.stage] = r4((byStage[t.stage] ?? 0) + t.seconds);
   const loads = ts.map((t) => t.load1).filter((x): x is number => typeof x === "number");
   return {
     byStage,
     total: r4(Object.values(byStage).reduce((a, b) => a + b, 0)),
+    wall,
     jobs: ts.length,
     meanLoad1: loads.length ? r4(loads.reduce((a, b) => a + b, 0) / loads.length) : null,
     cores: os.cpus().length,
