@@ -21,6 +21,7 @@ import { evalFile, parseModelLabel, studyRuns } from "../lib/learn/study/plan";
 import { partitionTasks, runStudy } from "../lib/learn/study/run";
 import { theoryPairs, theoremRows, StudySummary } from "../lib/learn/study/summary";
 import { offPathStates, readTheory, TheoryRecord, OffPathRecord } from "../lib/learn/study/theory";
+import { paperCommandsMarkdown, paperCurveFigures, paperTraining, studyProfileOf } from "../lib/learn/study/paper";
 import { readJsonl } from "../lib/util/files";
 import { learningCurvesFigure } from "../lib/report/figures";
 import { toSvg } from "../lib/viz/render";
@@ -297,6 +298,16 @@ test("the study end to end: resumed job by job it writes the files of an uninter
   const aBurger = snapshot(rootA);
   for (const [k, v] of aBurger) if (/^(learn|theory)\/burger\//.test(k)) t.is(c.get(k), v, k);
   t.true([...c.keys()].some((k) => k.startsWith(path.join("learn", "cheese_sandwich"))), "the other worker's task was trained");
+});
+
+test("the paper-profile section: the trainer commands per task, and nothing trained or drawn outside the paper profile", async (t) => {
+  const md = paperCommandsMarkdown(["burger"]);
+  t.regex(md, /-m trainer sft --config trainer\/configs\/paper-sft\.yaml --set dataset=results\/paper\/expert\/burger\/train\.jsonl/);
+  t.regex(md, /-m trainer grpo .*--set model=results\/paper\/trainer\/burger\/sft\/final/);
+  t.regex(await paperTraining("cpu"), /^Profile cpu: the GPU path is not run here/);
+  t.deepEqual(paperCurveFigures("ci"), []);
+  t.is(studyProfileOf("paper"), "cpu", "the paper profile shows the cpu study beside its GPU run");
+  t.is(studyProfileOf("ci"), "ci");
 });
 
 test("a study refuses to run on a results tree another live study holds", async (t) => {

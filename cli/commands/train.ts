@@ -14,6 +14,7 @@ import { MULTITURN_DEFAULTS, StartLayout, trainMultiTurn } from "../../lib/learn
 import { DEFAULT_FEATURES } from "../../lib/learn/features";
 import { DEFAULT_MODEL } from "../../lib/learn/model";
 import { resolveTask } from "../../lib/kitchen/index";
+import { parseSeeds } from "../../lib/eval/protocol";
 
 const usage = `usage: stgrpo train --algo sft|grpo|multiturn --out DIR [options]
 
@@ -56,7 +57,7 @@ grpo (paper: batch 256, 50 epochs, beta 0.001):
 multiturn (trajectory-level GRPO, sparse success reward):
   --env-steps N       environment-sample budget (default ${MULTITURN_DEFAULTS.envSteps}); set it to the
                       single-turn run's samples (epochs × states × G) for a matched comparison
-  --seeds LIST        start layouts: 1,2,3 or 100-199 (with --task); default: the data's (task, seed)s
+  --seeds LIST        start layouts: 1,2,3, 100-199 or default (with --task); default: the data's (task, seed)s
   --layouts-per-step N  default ${MULTITURN_DEFAULTS.layoutsPerStep}
   --group-size G, --beta B, --kl, --clip, --temperature T, --ppo-epochs N  as for grpo
   --timeout N         episode step limit (default: the task's protocol timeout)
@@ -65,20 +66,6 @@ example:
   stgrpo train --algo sft --data results/cpu/expert/burger.jsonl --task burger --out results/cpu/learn/burger/sft-s0
   stgrpo train --algo grpo --data results/cpu/expert/burger.jsonl --init results/cpu/learn/burger/sft-s0 \\
                --out results/cpu/learn/burger/grpo-s0`;
-
-function parseSeeds(s: string): number[] {
-  const out: number[] = [];
-  for (const part of s.split(",")) {
-    const m = /^(\d+)-(\d+)$/.exec(part.trim());
-    if (m) {
-      const a = Number(m[1]),
-        b = Number(m[2]);
-      if (b < a) throw new UserError(`--seeds range ${part} is empty`);
-      for (let x = a; x <= b; x++) out.push(x);
-    } else out.push(intFlag("seeds", part.trim()));
-  }
-  return out;
-}
 
 function sameTask(a: string, b: string): boolean {
   if (a === b) return true;

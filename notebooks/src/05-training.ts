@@ -37,7 +37,7 @@ import { runStudy } from "./lib/learn/study/run";
 import { studyResults } from "./lib/learn/study/summary";
 import { betaSweepFigure, expertStateFigure, expertStatePoints, prefixFigure, studyCurves, theoremFigure } from "./lib/learn/study/figures";
 import { findingsSectionMarkdown, resultTablesMarkdown, theoremsMarkdown, theoryPairsMarkdown, timingsMarkdown, trainingMarkdown } from "./lib/learn/study/markdown";
-import { paperCommandsMarkdown, paperTraining, studyProfileOf } from "./lib/learn/study/paper";
+import { paperCommandsMarkdown, paperCurveFigures, paperTraining, studyProfileOf } from "./lib/learn/study/paper";
 
 const profile = currentProfile();
 requireGpu(); // the paper profile trains on a GPU: without one it stops here, in one line
@@ -243,9 +243,10 @@ await showFigure(prefixFigure(summary, ["untrained", "sft", "sft+grpo", "multitu
 // ## The paper profile: the same recipe on a GPU
 //
 // With `PROFILE=paper` (the Docker image with a GPU), this section trains Qwen2.5-1.5B-Instruct with
-// the paper's hyperparameters through lib/trainer (TRL): SFT on each task's expert dataset, then GRPO
-// from the SFT model with the same reward. Without a GPU the first cell above already stopped. The
-// commands it runs:
+// the paper's hyperparameters through lib/trainer (TRL; notes/trainer.md maps every setting): SFT 8
+// epochs at batch 8 on each task's expert dataset, then GRPO from the SFT model at 256 prompts × G = 5
+// completions per step, lr 1e-6, β = 0.001, 50 epochs, reward 0.1·format + 0.9·action. Without a GPU
+// the first cell above already stopped. The commands it runs:
 
 // %%
 showMarkdown(paperCommandsMarkdown());
@@ -254,5 +255,9 @@ showMarkdown(paperCommandsMarkdown());
 showMarkdown(await paperTraining(profile, { progress: notebookProgress() }));
 
 // %% [markdown]
-// The trained models are evaluated by notebook 06 (served through an OpenAI-compatible endpoint) and
-// tabulated beside the paper by notebook 07.
+// The paper-profile runs' learning curves (SFT: loss and token accuracy; GRPO: reward, its format and
+// action parts, KL), from each run's metrics.jsonl. The trained models are evaluated by notebook 06
+// (served through an OpenAI-compatible endpoint) and tabulated beside the paper by notebook 07.
+
+// %%
+for (const f of paperCurveFigures(profile)) await showFigure(f.spec, f.name);

@@ -6,10 +6,15 @@
  * with `requireGpu()` when no CUDA GPU is visible — never a faked result); in the ci and cpu profiles
  * it shows the commands that would run, and the CPU-scale study above stands in for it.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { PAPER_TASKS } from "../../kitchen/index";
-import type { Profile } from "../../util/profile";
+import { loadCurves } from "../../report/curves";
+import { learningCurvesFigure } from "../../report/figures";
+import { Profile, resultsDir } from "../../util/profile";
 import type { ProgressSink } from "../../util/progress";
-import { trainerCommandLine, trainingPlan, trainTask } from "../../trainer/pipeline";
+import type { VegaLiteSpec } from "../../viz/render";
+import { trainerCommandLine, trainerRunDir, trainingPlan, trainTask } from "../../trainer/pipeline";
 import type { TrainerMetrics } from "../../trainer/run";
 
 /** The profile whose CPU-scale study a notebook run shows: the paper profile trains on GPU and shows the cpu study. */
@@ -23,7 +28,24 @@ export function paperCommandsMarkdown(tasks: readonly string[] = PAPER_TASKS): s
     const plan = trainingPlan(task, { profile: "paper" });
     return [`# ${task}`, trainerCommandLine(plan.sft), trainerCommandLine(plan.grpo)];
   });
-  return "```sh\nPROFILE=paper  # results/paper/trainer/<task>/{sft,grpo}/\n" + lines.join("\n") + "\n```\n";
+  return (
+    "```sh\nPROFILE=paper  # results/paper/trainer/<task>/{sft,grpo}/\n" +
+    lines.join("\n") +
+    "\n```\n\nThe same through the `stgrpo` CLI: `PROFILE=paper stgrpo trainer all --task <task>` for each task " +
+    "(`stgrpo trainer plan --task <task>` prints the commands alone).\n"
+  );
+}
+
+/**
+ * The learning curves of the paper profile's trainer runs (SFT and GRPO per task, from their
+ * metrics.jsonl): in the paper profile, once they exist; none elsewhere.
+ */
+export function paperCurveFigures(profile: Profile, tasks: readonly string[] = PAPER_TASKS): { name: string; spec: VegaLiteSpec }[] {
+  if (profile !== "paper") return [];
+  return tasks.flatMap((task) => {
+    const files = (["sft", "grpo"] as const).map((stage) => path.join(trainerRunDir(task, stage, profile), "metrics.jsonl")).filter((f) => fs.existsSync(f));
+    return files.length ? [{ name: `05-paper-curves-${task}`, spec: learningCurvesFigure(loadCurves(files, resultsDir(profile, "trainer")), `${task}: Qwen2.5-1.5B-Instruct, SFT then GRPO (TRL)`) }] : [];
+  });
 }
 
 /**
