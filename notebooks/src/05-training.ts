@@ -20,8 +20,9 @@
 // **Two SFT strengths.** At the paper's 8 epochs our SFT fits the expert states exactly, which leaves
 // single-turn GRPO nothing to learn (every group of G samples gets the same reward). The paper's own
 // SFT model is far from that (SR 0.0–0.6). So the study has a second, *light* arm: the same recipe with a
-// 50× smaller SFT step, which stops SFT at p(a^GT | s) ≈ 0.85 on its training states. Models of that
-// arm carry `(light)` in their names.
+// 50× smaller SFT step, which stops SFT at p(a^GT | s) ≈ 0.75–0.88 on its training batches (0.97 on the
+// double cheese burger, whose dataset is twice as large). Models of that arm carry `(light)` in their
+// names; the β sweep runs from it.
 //
 // Headless, the whole notebook is one resumable command:
 // `stgrpo study --profile cpu --workers 2` (then `stgrpo tables --results results/cpu/eval/paper`).
