@@ -15,7 +15,7 @@ import { untrainedPolicy } from "../lib/learn/checkpoint";
 import { trainSft } from "../lib/learn/sft";
 import { trainGrpo } from "../lib/learn/grpo";
 import { rollout, trainMultiTurn } from "../lib/learn/multiturn";
-import { Rng } from "../lib/learn/rng";
+import { Rng } from "../lib/util/rng";
 
 function randomWalkExamples(n: number): SingleTurnExample[] {
   const rng = new Rng(1);

@@ -6,7 +6,7 @@
  *   npx tsx bench/mdp.ts
  */
 import { fraction, add, multiply, Fraction } from "mathjs";
-import { Rng } from "../lib/learn/rng";
+import { Rng } from "../lib/util/rng";
 import { randomMdp } from "../lib/mdp/examples";
 import { Mdp, availableActions, minimalSteps } from "../lib/mdp/mdp";
 import { successReport } from "../lib/mdp/success";

@@ -14,7 +14,7 @@ import { Kitchen, makeKitchen, PAPER_TASKS } from "../lib/kitchen/index";
 import { expertTrajectory } from "../lib/expert/trajectory";
 import { FeatureCache, featurize, featurizeSceneReference } from "../lib/learn/features";
 import { parseScene } from "../lib/learn/scene";
-import { Rng } from "../lib/learn/rng";
+import { Rng } from "../lib/util/rng";
 import { pairedComparison } from "../lib/learn/study/compare";
 import { CI_STUDY, StudyConfig, studyConfig } from "../lib/learn/study/config";
 import { evalFile, parseModelLabel, studyRuns } from "../lib/learn/study/plan";

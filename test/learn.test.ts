@@ -8,7 +8,7 @@ import { REPO_ROOT } from "../lib/util/profile";
 import { actionReward, groupAdvantages, grpoLoss } from "../lib/learn/grpo";
 import { sftLossGrad } from "../lib/learn/sft";
 import { Grad, createModel, logSoftmax, modelFromJson, modelToJson, adamToJson, adamFromJson, Adam, DEFAULT_ADAM } from "../lib/learn/model";
-import { Rng, streamRng } from "../lib/learn/rng";
+import { Rng, streamRng } from "../lib/util/rng";
 import { parseScene } from "../lib/learn/scene";
 import { actionTemplate, candidateFeatureStrings, featurize } from "../lib/learn/features";
 import { examplesFromWalks, exampleFromRecord } from "../lib/learn/data";

@@ -1,6 +1,6 @@
 /** §2's definitions on the sandwich MDP (notebook 01): rollouts, the single-turn dataset, Remark 2.1. */
 import test from "ava";
-import { Rng } from "../lib/learn/rng";
+import { Rng } from "../lib/util/rng";
 import { sandwichMdp } from "../lib/mdp/examples";
 import { expertVariants, mdpTable, recursionFrom, remark21Table, rollout, sampleRollouts, singleTurnDataset, singleTurnTable, threeWaysTable, trajectoryTable } from "../lib/mdp/describe";
 import { expertTrajectory } from "../lib/mdp/mdp";

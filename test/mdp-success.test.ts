@@ -4,7 +4,7 @@
  */
 import test from "ava";
 import fc from "fast-check";
-import { Rng } from "../lib/learn/rng";
+import { Rng } from "../lib/util/rng";
 import { UserError } from "../lib/util/errors";
 import { Rational, ONE, ZERO } from "../lib/mdp/rational";
 import { expertTrajectory, minimalSteps, parseMdp, toMdpJson, MdpJson } from "../lib/mdp/mdp";

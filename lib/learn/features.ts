@@ -20,7 +20,7 @@
  * all tasks) and once conjoined with the goal sentence (task-specific), so one weight vector can hold
  * both what transfers and what does not. No feature encodes a plan, a recipe or a distance to the goal.
  */
-import { hashString } from "./rng";
+import { hashString } from "../util/rng";
 import { Scene, parseScene } from "./scene";
 
 export interface FeatureConfig {

@@ -27,7 +27,7 @@ import { Progress, silentProgress } from "../util/progress";
 import { LoadedPolicy, openRun, restoreCheckpoint, saveCheckpoint, savePolicy } from "./checkpoint";
 import { TrainState } from "./data";
 import { Adam, DEFAULT_ADAM, Grad, argmax, cloneModel, logSoftmax } from "./model";
-import { streamRng } from "./rng";
+import { streamRng } from "../util/rng";
 import { TrainOptions, TrainResult, evaluateStates } from "./sft";
 
 export interface GrpoConfig {

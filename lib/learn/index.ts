@@ -3,7 +3,7 @@
  * (observation, action), trained by SFT, single-turn GRPO (the paper's recipe) and trajectory-level
  * multi-turn GRPO (the sparse-reward baseline). See notes/learn.md.
  */
-export * from "./rng";
+export * from "../util/rng";
 export * from "./scene";
 export * from "./features";
 export * from "./model";

@@ -14,7 +14,7 @@
  * resumed run sees the same values.
  */
 import { FeaturizedState } from "./features";
-import { mixSeed, Rng } from "./rng";
+import { mixSeed, Rng } from "../util/rng";
 
 export interface ModelConfig {
   kind: "linear" | "mlp";

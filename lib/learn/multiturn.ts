@@ -25,7 +25,7 @@ import { LoadedPolicy, openRun, restoreCheckpoint, saveCheckpoint, savePolicy } 
 import { FeaturizedState, sharedFeatureCache } from "./features";
 import { GRPO_DEFAULTS, exactKl, groupAdvantages, grpoLoss } from "./grpo";
 import { Adam, DEFAULT_ADAM, Forward, Grad, argmax, cloneModel, logSoftmax, softmax } from "./model";
-import { Rng, streamRng } from "./rng";
+import { Rng, streamRng } from "../util/rng";
 import { TrainOptions, TrainResult } from "./sft";
 
 export interface MultiTurnConfig {

@@ -11,7 +11,7 @@ import type { Policy, PolicyContext, PolicyDecision } from "../agent/index";
 import { LoadedPolicy } from "./checkpoint";
 import { sharedFeatureCache } from "./features";
 import { argmax, logSoftmax, softmax } from "./model";
-import { hashString, mixSeed, Rng } from "./rng";
+import { hashString, mixSeed, Rng } from "../util/rng";
 
 export interface LearnedPolicyOptions {
   /** Name used in episode records (`model`). */

@@ -14,7 +14,7 @@ import { LoadedPolicy, openRun, restoreCheckpoint, saveCheckpoint, savePolicy } 
 import { TrainState } from "./data";
 import { DEFAULT_FEATURES, FeatureConfig } from "./features";
 import { Adam, AdamConfig, DEFAULT_ADAM, DEFAULT_MODEL, Grad, ModelConfig, argmax, cloneModel, createModel, logSoftmax } from "./model";
-import { streamRng } from "./rng";
+import { streamRng } from "../util/rng";
 
 export interface SftConfig {
   /** Passes over the expert states (paper: 8). */

@@ -17,7 +17,7 @@ import { expertPathCheck, ExpertPathCheck } from "../eval/singleturn";
 import { LoadedPolicy } from "./checkpoint";
 import { sharedFeatureCache } from "./features";
 import { softmax } from "./model";
-import { streamRng } from "./rng";
+import { streamRng } from "../util/rng";
 
 export type { ExpertPathCheck } from "../eval/singleturn";
 

@@ -3,7 +3,7 @@
  * trajectories (Def 2.1), the single-turn dataset and reward of the expert states (Defs 2.3–2.4), and
  * Remark 2.1 — the expert policy is pinned down only on the expert trajectory.
  */
-import { Rng } from "../learn/rng";
+import { Rng } from "../util/rng";
 import { markdownTable } from "./format";
 import { Mdp, availableActions, expertTrajectory, minimalSteps } from "./mdp";
 import { Rational } from "./rational";

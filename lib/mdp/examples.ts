@@ -5,7 +5,7 @@
  * - `shortcutMdp`: two minimal-length successes, the counterexample to Theorem 3.2 without uniqueness;
  * - `randomMdp`: seeded random MDPs, optionally repaired so that the minimal success is unique.
  */
-import { Rng } from "../learn/rng";
+import { Rng } from "../util/rng";
 import { Mdp, MdpJson, availableActions, minimalSteps, parseMdp } from "./mdp";
 import { Rational } from "./rational";
 

@@ -15,7 +15,7 @@
  * closed form over the binomial number of correct samples — the prediction the simulation is checked
  * against.
  */
-import { Rng } from "../learn/rng";
+import { Rng } from "../util/rng";
 import { logSigmoid, logit as logitOf, sigmoid } from "./logodds";
 import { scanRoots } from "./roots";
 

@@ -3,7 +3,7 @@
  * Theorem 3.2 along a chain and over many random MDPs, the counterexample without uniqueness,
  * Corollary 3.2 on every prefix, and Theorem 3.3 with and without the improvement at every state.
  */
-import { Rng } from "../learn/rng";
+import { Rng } from "../util/rng";
 import type { ProgressSink } from "../util/progress";
 import { silentProgress } from "../util/progress";
 import { randomMdp } from "./examples";

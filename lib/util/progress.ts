@@ -25,6 +25,23 @@ export function terminalProgress(everyMs = 2000): ProgressSink {
   };
 }
 
+/**
+ * At most one update every `ms` (the last one is shown by `done`): evaluation ticks hundreds of times a
+ * second, and a notebook display stalls when its updates come faster than the kernel can send them.
+ */
+export function throttled(sink: ProgressSink, ms = 250): ProgressSink {
+  let last = 0;
+  return {
+    update: (t) => {
+      const now = Date.now();
+      if (now - last < ms) return;
+      last = now;
+      sink.update(t);
+    },
+    done: (t) => sink.done(t),
+  };
+}
+
 /** A sink that records nothing: for tests and library callers that want silence. */
 export const silentProgress: ProgressSink = { update() {}, done() {} };
 

@@ -2,7 +2,7 @@
  * Notebook display helpers for the tslab kernel. `tslab` is required lazily so that lib code stays
  * importable from the CLI and tests, where no kernel is attached.
  */
-import type { ProgressSink } from "../util/progress";
+import { ProgressSink, throttled } from "../util/progress";
 import { saveFigure, VegaLiteSpec } from "./render";
 import type { Profile } from "../util/profile";
 
@@ -35,12 +35,15 @@ export function showHtml(html: string): void {
   else console.log(html);
 }
 
-/** A progress sink that rewrites one notebook output in place (display_id updates). */
+/**
+ * A progress sink that rewrites one notebook output in place (display_id updates), at most four times
+ * a second: a tslab display fed hundreds of updates a second stalls the kernel.
+ */
 export function notebookProgress(): ProgressSink {
   if (!inNotebook()) return { update() {}, done: (t) => console.log(t) };
   const d = tslab().newDisplay();
-  return {
+  return throttled({
     update: (t) => d.text(t),
     done: (t) => d.text(t),
-  };
+  });
 }

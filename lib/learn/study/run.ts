@@ -19,7 +19,7 @@ import { generateExpertData } from "../../expert/generate";
 import { UserError } from "../../util/errors";
 import { appendJsonl, readJsonFile, readJsonl, writeFileAtomic } from "../../util/files";
 import { REPO_ROOT } from "../../util/profile";
-import { ProgressSink, silentProgress } from "../../util/progress";
+import { ProgressSink, silentProgress, throttled } from "../../util/progress";
 import { loadPolicy, untrainedPolicy } from "../checkpoint";
 import { exampleFromRecord, featurizeExamples, TrainState } from "../data";
 import { trainGrpo } from "../grpo";
@@ -64,23 +64,6 @@ interface Job {
   task: string | null;
   done: () => boolean;
   run: (progress: ProgressSink) => Promise<void>;
-}
-
-/**
- * At most one update every `ms` (the last one is shown by `done`): evaluation ticks hundreds of times a
- * second, and a notebook display stalls when its updates come faster than the kernel can send them.
- */
-export function throttled(sink: ProgressSink, ms = 250): ProgressSink {
-  let last = 0;
-  return {
-    update: (t) => {
-      const now = Date.now();
-      if (now - last < ms) return;
-      last = now;
-      sink.update(t);
-    },
-    done: (t) => sink.done(t),
-  };
 }
 
 /** A sink that prefixes every line with the study's position (`study 3/40 train burger/sft-s0 · …`). */
