@@ -14,6 +14,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Kitchen } from "../lib/kitchen/kitchen";
 import type { Layout } from "../lib/kitchen/layout";
+import { mulberry32 } from "../lib/util/rng";
+import { ROBOTOUILLE_IMPORT_STUB } from "./robotouille";
 
 const MIRROR = process.env.ROBOTOUILLE_MIRROR ?? "/work/.mirror/portal-cornell+robotouille/repo";
 const TS_STEPS_PER_LAYOUT = Number(process.env.KITCHEN_BENCH_STEPS ?? 20000);
@@ -39,20 +41,9 @@ function paperLayouts(): { source: string; layouts: Record<string, Layout> } {
   }
 }
 
-/** A small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function benchTs(layouts: Record<string, Layout>) {
-  const rand = rng(1);
+  const rand = mulberry32(1);
   for (const layout of Object.values(layouts)) {
     // warm-up (JIT)
     const k = Kitchen.fromLayout(layout);
@@ -90,15 +81,7 @@ function benchTs(layouts: Record<string, Layout>) {
 const PY_HARNESS = String.raw`
 import sys, types, json, copy, random, time
 root, layouts_file, steps_per_layout, obs_per_layout = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-sys.path.insert(0, root)
-gym = types.ModuleType('gym'); spaces = types.ModuleType('gym.spaces')
-class Text:
-    def __init__(self, *a, **k): pass
-class Env: pass
-spaces.Text = Text; gym.spaces = spaces; gym.Env = Env
-sys.modules['gym'] = gym; sys.modules['gym.spaces'] = spaces
-sys.modules['utils.pddlgym_interface'] = types.ModuleType('utils.pddlgym_interface')
-pkg = types.ModuleType('robotouille'); pkg.__path__ = [root + '/robotouille']; sys.modules['robotouille'] = pkg
+${ROBOTOUILLE_IMPORT_STUB}
 from robotouille.env import build_state, LanguageSpace
 domain = json.load(open(root + '/domain/robotouille.json'))
 layouts = json.load(open(layouts_file))

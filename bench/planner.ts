@@ -20,6 +20,7 @@ import * as path from "node:path";
 import { EVAL_SEEDS, Kitchen, loadLayout, PAPER_TASKS } from "../lib/kitchen/index";
 import { applyAction, EngineState, goalHolds, validActionIds } from "../lib/kitchen/engine";
 import { astar, bfsLength, LayoutPlanner, trainingLayouts } from "../lib/expert/index";
+import { ROBOTOUILLE_IMPORT_STUB } from "./robotouille";
 
 const BFS_CAP = Number(process.env.PLANNER_BENCH_BFS_CAP ?? 300_000);
 const MIRROR = process.env.ROBOTOUILLE_MIRROR ?? "/work/.mirror/portal-cornell+robotouille/repo";
@@ -86,15 +87,7 @@ function originalBfsNodes(k: Kitchen, limit = 5_000_000): number | null {
 const PY_HARNESS = String.raw`
 import sys, types, json, copy, time
 root, layout_file, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
-sys.path.insert(0, root)
-gym = types.ModuleType('gym'); spaces = types.ModuleType('gym.spaces')
-class Text:
-    def __init__(self, *a, **k): pass
-class Env: pass
-spaces.Text = Text; gym.spaces = spaces; gym.Env = Env
-sys.modules['gym'] = gym; sys.modules['gym.spaces'] = spaces
-sys.modules['utils.pddlgym_interface'] = types.ModuleType('utils.pddlgym_interface')
-pkg = types.ModuleType('robotouille'); pkg.__path__ = [root + '/robotouille']; sys.modules['robotouille'] = pkg
+${ROBOTOUILLE_IMPORT_STUB}
 from robotouille.env import build_state
 domain = json.load(open(root + '/domain/robotouille.json'))
 layout = json.load(open(layout_file))

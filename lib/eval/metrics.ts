@@ -4,6 +4,9 @@
  * over successes only (null — the paper's "—" — when none). Intervals: Wilson for SR (exact enough at
  * n = 10, unlike the normal approximation), a seeded percentile bootstrap for ASAT and ASST.
  */
+import { mulberry32 } from "../util/rng";
+
+export { mulberry32 };
 export interface EpisodeOutcome {
   success: boolean;
   steps: number;
@@ -95,14 +98,3 @@ function mean(xs: number[]): number {
   return xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
-/** A small, fast, seeded PRNG (for reproducible bootstrap resampling only). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

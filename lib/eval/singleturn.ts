@@ -20,7 +20,10 @@ import type { Kitchen } from "../kitchen/index";
 import { resolveTask } from "../kitchen/index";
 import { UserError } from "../util/errors";
 import { readJsonl } from "../util/files";
-import { mulberry32, wilsonInterval } from "./metrics";
+import { wilsonInterval } from "./metrics";
+import { categorical, mulberry32 } from "../util/rng";
+
+export { categorical };
 import type { ActionDistribution } from "./policies";
 import type { EpisodeRecord } from "./episode";
 
@@ -163,16 +166,6 @@ export interface ExpertPathCheck {
   length: number;
 }
 
-/** An index drawn from `probs` with one uniform `u` (the last positive index absorbs rounding). */
-export function categorical(probs: ArrayLike<number>, u: number): number {
-  let acc = 0;
-  for (let i = 0; i < probs.length; i++) {
-    acc += probs[i];
-    if (u < acc) return i;
-  }
-  for (let i = probs.length - 1; i >= 0; i--) if (probs[i] > 0) return i;
-  return probs.length - 1;
-}
 
 /**
  * Check a policy's distribution against an expert trajectory that starts in `start` (not modified).

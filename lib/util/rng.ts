@@ -66,14 +66,7 @@ export class Rng {
 
   /** An index drawn from `probs` (non-negative, summing to ~1); the last index absorbs rounding. */
   categorical(probs: ArrayLike<number>): number {
-    const u = this.next();
-    let acc = 0;
-    for (let i = 0; i < probs.length; i++) {
-      acc += probs[i];
-      if (u < acc) return i;
-    }
-    for (let i = probs.length - 1; i >= 0; i--) if (probs[i] > 0) return i;
-    return probs.length - 1;
+    return categorical(probs, this.next());
   }
 
   /** A uniformly shuffled copy of 0..n−1 (Fisher–Yates). */
@@ -113,4 +106,27 @@ export function mixSeed(...parts: number[]): number {
 /** The generator for one step of one purpose of a run: independent of how the run was interrupted. */
 export function streamRng(seed: number, tag: string, step: number): Rng {
   return new Rng(mixSeed(seed, hashString(tag), step));
+}
+
+/** An index drawn from `probs` with one uniform `u` ∈ [0, 1) (the last positive index absorbs rounding). */
+export function categorical(probs: ArrayLike<number>, u: number): number {
+  let acc = 0;
+  for (let i = 0; i < probs.length; i++) {
+    acc += probs[i];
+    if (u < acc) return i;
+  }
+  for (let i = probs.length - 1; i >= 0; i--) if (probs[i] > 0) return i;
+  return probs.length - 1;
+}
+
+/** mulberry32: a tiny seeded uniform generator, for bootstrap resampling, Monte-Carlo checks and benches. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
