@@ -61,7 +61,7 @@ console.log(JSON.stringify({ profile, workers, study }, null, 1));
 
 // %%
 const trained = await runStudy(study, { progress: notebookProgress(), stages: ["expert", "train"], workers: workers });
-console.log(`${trained.ran.length} job(s) ran, ${trained.skipped.length} were already done`);
+showMarkdown(`${trained.ran.length} job(s) ran, ${trained.skipped.length} were already done.`);
 
 // %% [markdown]
 // ## Learning curves
