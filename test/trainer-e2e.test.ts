@@ -19,6 +19,8 @@ import { trainerPython } from "../lib/trainer/gpu";
 import { readMetrics, startTraining, TrainerMetrics, TrainingResult } from "../lib/trainer/run";
 import { serveModel } from "../lib/trainer/serve";
 import { trainerConfigFile } from "../lib/trainer/pipeline";
+import { evaluateServedModels, ServedModelSpec, TRAINED_ROW_NAMES } from "../lib/trainer/models";
+import type { Protocol } from "../lib/eval/protocol";
 
 // Offline (nothing may come from a hub) and one torch thread: on 2 shared cores a second thread
 // makes this tiny model about ten times slower.
@@ -76,7 +78,7 @@ const need = <T>(t: { fail(m: string): void }, x: T | undefined, what: string): 
 };
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
-test.serial("trainer smoke 1/3: a TS-written dataset → SFT on a tiny Qwen2, killed mid-run and resumed", async (t) => {
+test.serial("trainer smoke 1/4: a TS-written dataset → SFT on a tiny Qwen2, killed mid-run and resumed", async (t) => {
   const started = Date.now();
   if (!fs.existsSync(trainerPython())) t.fail(`no trainer venv at ${trainerPython()}: run \`make setup-trainer\``);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stgrpo-trainer-"));
@@ -124,7 +126,7 @@ test.serial("trainer smoke 1/3: a TS-written dataset → SFT on a tiny Qwen2, ki
   Object.assign(smoke, { dir, dataset, sft });
 });
 
-test.serial("trainer smoke 2/3: GRPO from the SFT model with the paper's reward, β and loss", async (t) => {
+test.serial("trainer smoke 2/4: GRPO from the SFT model with the paper's reward, β and loss", async (t) => {
   const started = Date.now();
   const sft = need(t, smoke.sft, "SFT model");
   const grpoDir = path.join(smoke.dir!, "grpo");
@@ -155,7 +157,7 @@ test.serial("trainer smoke 2/3: GRPO from the SFT model with the paper's reward,
   smoke.grpo = grpo;
 });
 
-test.serial("trainer smoke 3/3: the GRPO checkpoint served on loopback plays one episode through EndpointPolicy + runEpisode", async (t) => {
+test.serial("trainer smoke 3/4: the GRPO checkpoint served on loopback plays one episode through EndpointPolicy + runEpisode", async (t) => {
   const started = Date.now();
   const grpo = need(t, smoke.grpo, "GRPO model");
   const served = await serveModel({ model: grpo.final, name: "grpo-tiny", backend: SERVE_BACKEND, env: ENV });
@@ -183,4 +185,31 @@ test.serial("trainer smoke 3/3: the GRPO checkpoint served on loopback plays one
     await served.stop();
   }
   t.not(served.child.exitCode ?? served.child.signalCode, null, "the server process is gone");
+});
+
+test.serial("trainer smoke 4/4: the paper profile's served evaluation — each model served in turn, labelled as the paper's rows, resumed without serving", async (t) => {
+  const sft = need(t, smoke.sft, "SFT model");
+  const grpo = need(t, smoke.grpo, "GRPO model");
+  // Table 1's trained rows, the way paperModelSpecs builds them from results/<profile>/trainer/…
+  const specs: ServedModelSpec[] = [
+    { name: TRAINED_ROW_NAMES.sft, model: sft.final, trainedOn: "cheese_sandwich", prompt: DATASET_PROMPT_CONFIG },
+    { name: TRAINED_ROW_NAMES.grpo, model: grpo.final, trainedOn: "cheese_sandwich", prompt: DATASET_PROMPT_CONFIG },
+  ];
+  // One layout, two steps: the plumbing, not a result (the tiny model is random).
+  const protocol: Protocol = { name: "smoke", tasks: [{ ...resolveTask("cheese_sandwich"), timeout: 2 }], seeds: [42] };
+  const dir = path.join(smoke.dir!, "eval");
+  const opts = { dir, endpoint: { maxTokens: 32, temperature: 0.7, seed: 7, retries: 0, timeoutMs: 60_000 }, serve: { backend: SERVE_BACKEND, env: ENV } as const, concurrency: 1 };
+  const lines: string[] = [];
+  const first = await evaluateServedModels(specs, protocol, { ...opts, log: (l) => lines.push(l) });
+  t.deepEqual(first.map((r) => r.episodes.map((e) => [e.model, e.trained_on, e.task, e.seed])), [
+    [["Qwen2.5-1.5b (w/ SFT)", "cheese_sandwich", "cheese_sandwich", 42]],
+    [["Qwen2.5-1.5b (w/ SFT & GRPO)", "cheese_sandwich", "cheese_sandwich", 42]],
+  ]);
+  t.true(lines.every((l) => / served .* at http:\/\/127\.0\.0\.1:\d+ /.test(l)), lines.join("\n"));
+  t.true(first.every((r) => r.file.startsWith(path.join(dir, "smoke", "served", "cheese_sandwich"))));
+  // A rerun finds every episode on file: nothing is served, the same episodes come back.
+  const again: string[] = [];
+  const second = await evaluateServedModels(specs, protocol, { ...opts, log: (l) => again.push(l) });
+  t.true(again.every((l) => /all episodes already in/.test(l)), again.join("\n"));
+  t.deepEqual(second.map((r) => r.episodes.map((e) => e.actions)), first.map((r) => r.episodes.map((e) => e.actions)));
 });

@@ -28,6 +28,11 @@ export interface PolicySpec {
   temperature?: number;
   /** random: the policy seed (default 0); learned: the sampling-stream seed (default: the study's training seed, else 0). */
   seed?: number;
+  /**
+   * endpoint: check first that the server answers and serves the model (default true). False only to
+   * read back an evaluation whose episodes are all on file, with no server running.
+   */
+  preflight?: boolean;
 }
 
 /** A policy ready to evaluate, with what its records are labelled and how it was configured. */
@@ -68,7 +73,7 @@ export async function makePolicy(spec: PolicySpec): Promise<EvalPolicy> {
     case "endpoint": {
       if (!spec.endpoint?.endpoint) throw new UserError("--policy endpoint needs --endpoint URL");
       const policy = new EndpointPolicy({ ...spec.endpoint, name: spec.name ?? spec.endpoint.name });
-      const served = await policy.client.preflight(); // the model name requests carry
+      const served = spec.preflight === false ? (spec.endpoint.model ?? "endpoint") : await policy.client.preflight(); // the model name requests carry
       const model = spec.name ?? spec.endpoint.name ?? served;
       const { exampleMessages, ...prompt } = policy.prompt;
       const config = { policy: "endpoint", ...policy.client.settings, model: served, prompt: { ...prompt, exampleMessages: exampleMessages?.length ?? 0 } };

@@ -41,6 +41,7 @@ import {
   theoremRowsOf,
   theoremStudy,
 } from "./lib/eval/study";
+import { paperModelsSection } from "./lib/trainer/models";
 
 const profile = currentProfile();
 requireEndpointOrGpu(profile); // the paper profile evaluates served models: no endpoint and no GPU → stop here
@@ -103,6 +104,21 @@ showMarkdown(checkpointsMarkdown(learned, cfg.learnDir));
 // %%
 const served = cfg.endpoint ? [await evaluateSpec(cfg.endpoint, cfg.paper, cfg.dir, { progress: notebookProgress(), concurrency: cfg.concurrency })] : [];
 showMarkdown(served.length ? metricsMarkdown(rowsOf(served)) : noEndpointMessage());
+
+// %% [markdown]
+// ## The paper profile: Table 1's models, served one at a time
+//
+// With a GPU (the Docker image), the paper profile serves every model of Tables 1–4 in turn with
+// `vllm serve` and plays it with the ReAct agent above: the prompted baselines Qwen2.5-1.5B/3B/7B/14B
+// (Robotouille's prompt with its in-context example), and our Qwen2.5-1.5B after SFT and after SFT+GRPO
+// for every training task notebook 05 trained (the prompt they were trained on), each on all four tasks
+// for the cross-task Tables 2–4. Episodes carry the paper's row names, so notebook 07 sets them beside
+// the published rows. The Llama-3.3-70B expert row is an endpoint of your own (the section above, with
+// `STGRPO_NAME="Llama3.3-70b (expert)"`). In other profiles this cell only lists the models.
+
+// %%
+const paperModels = await paperModelsSection(profile, cfg.paper, { dir: cfg.dir, progress: notebookProgress(), concurrency: cfg.concurrency, log: showMarkdown });
+showMarkdown(paperModels.results.length ? metricsMarkdown(rowsOf(paperModels.results)) + "\n\n" + paperModels.markdown : paperModels.markdown);
 
 // %% [markdown]
 // ## Single-turn accuracy and Theorem 3.2
