@@ -101,10 +101,7 @@ def main():
     args = ap.parse_args()
     paths = [Path(p).resolve() for p in args.notebooks] or sorted((ROOT / "notebooks").glob("*.ipynb"))
     if not paths:
-        if args.notebooks:
-            raise SystemExit("no notebooks given")
-        print("no notebooks under notebooks/ yet: nothing to run", flush=True)
-        return
+        raise SystemExit("no notebooks found under notebooks/")
     for p in paths:
         if not p.exists():
             raise SystemExit(f"no such notebook: {p}")
