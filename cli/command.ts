@@ -1,5 +1,6 @@
 import { parseArgs, ParseArgsConfig } from "node:util";
 import { UserError } from "../lib/util/errors";
+import { parseSeed } from "../lib/kitchen/instantiate";
 
 /** One `stgrpo` subcommand. `run` returns the exit code; user mistakes throw UserError. */
 export interface Command {
@@ -44,4 +45,19 @@ export function intFlag(name: string, value: string | undefined, fallback?: numb
 /** Print a JSON value on stdout, one document. */
 export function printJson(value: unknown, pretty = false): void {
   process.stdout.write(JSON.stringify(value, null, pretty ? 2 : undefined) + "\n");
+}
+
+/**
+ * The `<task> [--seed N] …` arguments of the kitchen commands (layout, observe, replay, plan): exactly
+ * one task id, and a seed as Robotouille takes it (any non-negative integer, a bigint beyond 2^53).
+ * `extra` declares the command's other flags; their values come back in `values`.
+ */
+export function taskAndSeed<O extends Options>(argv: string[], usageLine: string, extra: O = {} as O) {
+  // `--seed -3` would otherwise read as a flag without its value; say what is wrong with the seed instead.
+  const k = argv.indexOf("--seed");
+  if (k >= 0 && /^-\d/.test(argv[k + 1] ?? "")) parseSeed(argv[k + 1]);
+  const { values, positionals } = parseFlags(argv, { ...extra, seed: { type: "string" } });
+  if (positionals.length !== 1) throw new UserError(`expected exactly one task id (usage: ${usageLine})`);
+  const seedText = (values as { seed?: string }).seed;
+  return { task: positionals[0], seed: seedText === undefined ? null : parseSeed(seedText), values };
 }

@@ -3,9 +3,9 @@
  * contract: `{width, height, stations, items, players, goal, goal_description}`, names with their ids):
  * the default layout, or Robotouille's procedural layout for seed N (bit-exact).
  */
-import { Command, parseFlags, printJson } from "../command";
+import { Command, printJson, taskAndSeed } from "../command";
 import { UserError } from "../../lib/util/errors";
-import { loadLayout, parseSeed } from "../../lib/kitchen/instantiate";
+import { loadLayout } from "../../lib/kitchen/instantiate";
 
 const usage = `usage: stgrpo layout <task> [--seed N] [--noisy] [--pretty]
 
@@ -24,18 +24,12 @@ export const layout: Command = {
   summary: "print a task's instantiated layout (default or seeded) as JSON",
   usage,
   async run(argv) {
-    // `--seed -3` would otherwise read as a missing value; say what is wrong with it instead.
-    const k = argv.indexOf("--seed");
-    if (k >= 0 && /^-\d/.test(argv[k + 1] ?? "")) parseSeed(argv[k + 1]);
-    const { values, positionals } = parseFlags(argv, {
-      seed: { type: "string" },
+    const { task, seed, values } = taskAndSeed(argv, "stgrpo layout <task> [--seed N]", {
       noisy: { type: "boolean" },
       pretty: { type: "boolean" },
     });
-    if (positionals.length !== 1) throw new UserError(`expected exactly one task id (usage: stgrpo layout <task> [--seed N])`);
-    const seed = values.seed === undefined ? null : parseSeed(values.seed);
     if (values.noisy && seed === null) throw new UserError("--noisy needs --seed N");
-    printJson(loadLayout(positionals[0], seed, { noisy: values.noisy ?? false }), values.pretty ?? false);
+    printJson(loadLayout(task, seed, { noisy: values.noisy ?? false }), values.pretty ?? false);
     return 0;
   },
 };

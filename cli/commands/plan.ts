@@ -3,10 +3,9 @@
  * `{"length","actions","expanded","ms"}`): the shortest plan, and among shortest plans the one with
  * the lexicographically smallest valid-action indices (lib/expert/planner.ts).
  */
-import { Command, intFlag, parseFlags, printJson } from "../command";
-import { UserError } from "../../lib/util/errors";
+import { Command, intFlag, printJson, taskAndSeed } from "../command";
 import { Kitchen } from "../../lib/kitchen/kitchen";
-import { loadLayout, parseSeed } from "../../lib/kitchen/instantiate";
+import { loadLayout } from "../../lib/kitchen/instantiate";
 import { expertPlan } from "../../lib/expert/planner";
 import { DEFAULT_MAX_EXPANDED } from "../../lib/expert/search";
 
@@ -28,18 +27,13 @@ export const plan: Command = {
   summary: "print the expert's optimal plan for a layout (A*, unique tie-break)",
   usage,
   async run(argv) {
-    const k = argv.indexOf("--seed");
-    if (k >= 0 && /^-\d/.test(argv[k + 1] ?? "")) parseSeed(argv[k + 1]);
-    const { values, positionals } = parseFlags(argv, {
-      seed: { type: "string" },
+    const { task, seed, values } = taskAndSeed(argv, "stgrpo plan <task> [--seed N] [--json]", {
       json: { type: "boolean" },
       "all-optimal": { type: "boolean" },
       "max-expanded": { type: "string" },
     });
-    if (positionals.length !== 1) throw new UserError(`expected exactly one task id (usage: stgrpo plan <task> [--seed N] [--json])`);
-    const seed = values.seed === undefined ? null : parseSeed(values.seed);
     const maxExpanded = intFlag("max-expanded", values["max-expanded"], DEFAULT_MAX_EXPANDED);
-    const kitchen = Kitchen.fromLayout(loadLayout(positionals[0], seed));
+    const kitchen = Kitchen.fromLayout(loadLayout(task, seed));
     const allOptimal = values["all-optimal"] ?? false;
     const p = expertPlan(kitchen, { maxExpanded, allOptimal });
     const ms = Math.round(p.ms * 1000) / 1000;

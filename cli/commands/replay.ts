@@ -5,9 +5,9 @@
  * exit code 2 and a message naming it (the lines before it are already written).
  */
 import * as readline from "node:readline";
-import { Command } from "../command";
-import { makeKitchen } from "../../lib/kitchen/kitchen";
-import { taskAndSeed } from "./observe";
+import { Command, taskAndSeed } from "../command";
+import { Kitchen } from "../../lib/kitchen/kitchen";
+import { loadLayout } from "../../lib/kitchen/instantiate";
 
 const usage = `usage: stgrpo replay <task> [--seed N] < actions.txt
 
@@ -20,8 +20,8 @@ export const replay: Command = {
   summary: "replay actions from stdin on a task and print the states as JSONL",
   usage,
   async run(argv) {
-    const { task, seed } = taskAndSeed(argv, usage);
-    const kitchen = makeKitchen(task, seed);
+    const { task, seed } = taskAndSeed(argv, "stgrpo replay <task> [--seed N] < actions.txt");
+    const kitchen = Kitchen.fromLayout(loadLayout(task, seed));
     const out = (record: object) => process.stdout.write(JSON.stringify(record) + "\n");
     out({ t: 0, observation: kitchen.observation(), valid_actions: kitchen.validActions(), done: kitchen.isDone() });
     const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
