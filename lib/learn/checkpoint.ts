@@ -14,10 +14,10 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { readJsonFile, readJsonl, writeFileAtomic } from "../util/files";
+import { appendJsonl, readJsonFile, readJsonl, writeFileAtomic } from "../util/files";
 import { UserError } from "../util/errors";
 import { DEFAULT_FEATURES, FeatureConfig } from "./features";
-import { Adam, AdamJson, ModelConfig, ModelJson, PolicyModel, adamFromJson, adamToJson, createModel, modelFromJson, modelToJson } from "./model";
+import { Adam, AdamJson, DEFAULT_ADAM, ModelConfig, ModelJson, PolicyModel, adamFromJson, adamToJson, cloneModel, createModel, modelFromJson, modelToJson } from "./model";
 
 /** A trained (or initial) policy: how to featurise plus the weights. */
 export interface PolicyFile {
@@ -140,6 +140,36 @@ export function restoreCheckpoint(ck: TrainCheckpoint): { policy: LoadedPolicy; 
   const adam = adamFromJson(policy.model, ck.adam);
   const reference = ck.reference ? policyFromJson(ck.reference, "checkpoint reference") : undefined;
   return { policy, adam, reference };
+}
+
+/**
+ * Where a KL-regularised run (single-turn or multi-turn GRPO) starts: its checkpoint when resuming,
+ * else a trainable copy of `init` (with `meta`), a frozen copy of it as π_ref, and a fresh Adam.
+ */
+export function startKlRun(
+  resume: TrainCheckpoint | null,
+  init: LoadedPolicy,
+  meta: Record<string, unknown>,
+  lr: number,
+): { policy: LoadedPolicy; reference: LoadedPolicy; adam: Adam; step: number; samples: number } {
+  if (resume) {
+    const r = restoreCheckpoint(resume);
+    return { policy: r.policy, reference: r.reference!, adam: r.adam, step: resume.step, samples: resume.state.samples ?? 0 };
+  }
+  const reference = { features: init.features, model: cloneModel(init.model), meta: init.meta };
+  const policy = { features: init.features, model: cloneModel(init.model), meta: { ...meta, parent: init.meta } };
+  return { policy, reference, adam: new Adam(policy.model, { ...DEFAULT_ADAM, lr }), step: 0, samples: 0 };
+}
+
+/** A run's metrics: kept in memory, handed to `onMetrics`, and appended to metrics.jsonl when the run has a directory. */
+export function metricsLog(run: { files: RunFiles } | null, onMetrics?: (m: Record<string, unknown>) => void) {
+  const metrics: Record<string, unknown>[] = [];
+  const emit = (m: Record<string, unknown>) => {
+    metrics.push(m);
+    onMetrics?.(m);
+    if (run) appendJsonl(run.files.metrics, [m]);
+  };
+  return { metrics, emit };
 }
 
 /** The untrained policy (all scores 0: uniform over the valid actions) — the reference policy (d). */

@@ -22,11 +22,10 @@
  *
  *   stgrpo train --algo grpo --data data.jsonl --init results/cpu/learn/sft-burger-s0 --out … --beta 0.001
  */
-import { appendJsonl } from "../util/files";
 import { Progress, silentProgress } from "../util/progress";
-import { LoadedPolicy, openRun, restoreCheckpoint, saveCheckpoint, savePolicy } from "./checkpoint";
+import { metricsLog, openRun, saveCheckpoint, savePolicy, startKlRun } from "./checkpoint";
 import { TrainState } from "./data";
-import { Adam, DEFAULT_ADAM, Grad, argmax, cloneModel, logSoftmax } from "./model";
+import { Grad, argmax, logSoftmax } from "./model";
 import { streamRng } from "../util/rng";
 import { TrainOptions, TrainResult, evaluateStates } from "./sft";
 
@@ -216,31 +215,10 @@ export async function trainGrpo(states: TrainState[], config: Partial<GrpoConfig
   const totalSteps = stepsPerEpoch * cfg.epochs;
   const run = opts.out ? openRun(opts.out, { algo: "grpo", ...cfg, init: opts.init?.meta ?? null, n_states: states.length }) : null;
 
-  let policy: LoadedPolicy;
-  let reference: LoadedPolicy;
-  let adam: Adam;
-  let step = 0;
-  let samples = 0;
-  if (run?.resume) {
-    const r = restoreCheckpoint(run.resume);
-    policy = r.policy;
-    adam = r.adam;
-    reference = r.reference!;
-    step = run.resume.step;
-    samples = run.resume.state.samples ?? 0;
-  } else {
-    if (!opts.init) throw new Error("trainGrpo: an initial policy is required (the SFT policy, or untrainedPolicy())");
-    const base = opts.init;
-    reference = { features: base.features, model: cloneModel(base.model), meta: base.meta };
-    policy = { features: base.features, model: cloneModel(base.model), meta: { algo: "grpo", seed: cfg.seed, beta: cfg.beta, parent: base.meta } };
-    adam = new Adam(policy.model, { ...DEFAULT_ADAM, lr: cfg.lr });
-  }
-  const metrics: Record<string, unknown>[] = [];
-  const emit = (m: Record<string, unknown>) => {
-    metrics.push(m);
-    opts.onMetrics?.(m);
-    if (run) appendJsonl(run.files.metrics, [m]);
-  };
+  if (!run?.resume && !opts.init) throw new Error("trainGrpo: an initial policy is required (the SFT policy, or untrainedPolicy())");
+  let { policy, reference, adam, step, samples } = startKlRun(run?.resume ?? null, opts.init!, { algo: "grpo", seed: cfg.seed, beta: cfg.beta }, cfg.lr);
+  const { metrics, emit } = metricsLog(run, opts.onMetrics);
+
   // π_ref is frozen: its log-probabilities are computed once per state.
   const refLogp = states.map((s) => logSoftmax(reference.model.forward(s.x).scores));
   const progress = new Progress("grpo", totalSteps, opts.progress ?? silentProgress);

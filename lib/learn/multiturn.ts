@@ -19,12 +19,11 @@
  *   stgrpo train --algo multiturn --task burger --seeds 1000-1099 --init <sft run> --env-steps 200000 --out …
  */
 import { Kitchen, makeKitchen, resolveTask } from "../kitchen/index";
-import { appendJsonl } from "../util/files";
 import { Progress, silentProgress } from "../util/progress";
-import { LoadedPolicy, openRun, restoreCheckpoint, saveCheckpoint, savePolicy } from "./checkpoint";
+import { LoadedPolicy, metricsLog, openRun, saveCheckpoint, savePolicy, startKlRun } from "./checkpoint";
 import { FeaturizedState, sharedFeatureCache } from "./features";
 import { GRPO_DEFAULTS, exactKl, groupAdvantages, grpoLoss } from "./grpo";
-import { Adam, DEFAULT_ADAM, Forward, Grad, argmax, cloneModel, logSoftmax, softmax } from "./model";
+import { Forward, Grad, argmax, logSoftmax, softmax } from "./model";
 import { Rng, streamRng } from "../util/rng";
 import { TrainOptions, TrainResult } from "./sft";
 
@@ -180,30 +179,9 @@ export async function trainMultiTurn(layouts: StartLayout[], config: Partial<Mul
   const timeoutOf = (task: string) => cfg.timeout ?? resolveTask(task).timeout;
   const run = opts.out ? openRun(opts.out, { algo: "multiturn", ...cfg, init: opts.init.meta ?? null, layouts }) : null;
 
-  let policy: LoadedPolicy;
-  let reference: LoadedPolicy;
-  let adam: Adam;
-  let step = 0;
-  let samples = 0;
-  if (run?.resume) {
-    const r = restoreCheckpoint(run.resume);
-    policy = r.policy;
-    adam = r.adam;
-    reference = r.reference!;
-    step = run.resume.step;
-    samples = run.resume.state.samples ?? 0;
-  } else {
-    const base = opts.init;
-    reference = { features: base.features, model: cloneModel(base.model), meta: base.meta };
-    policy = { features: base.features, model: cloneModel(base.model), meta: { algo: "multiturn", seed: cfg.seed, beta: cfg.beta, parent: base.meta } };
-    adam = new Adam(policy.model, { ...DEFAULT_ADAM, lr: cfg.lr });
-  }
-  const metrics: Record<string, unknown>[] = [];
-  const emit = (m: Record<string, unknown>) => {
-    metrics.push(m);
-    opts.onMetrics?.(m);
-    if (run) appendJsonl(run.files.metrics, [m]);
-  };
+  let { policy, reference, adam, step, samples } = startKlRun(run?.resume ?? null, opts.init, { algo: "multiturn", seed: cfg.seed, beta: cfg.beta }, cfg.lr);
+  const { metrics, emit } = metricsLog(run, opts.onMetrics);
+
   // Layout order: slot i of the run uses permutation ⌊i/n⌋ at position i mod n (resume-safe).
   const perms = new Map<number, number[]>();
   const layoutAt = (slot: number): StartLayout => {

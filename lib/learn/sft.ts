@@ -8,9 +8,8 @@
  *
  *   stgrpo train --algo sft --data data.jsonl --out results/cpu/learn/sft-burger-s0 --seed 0
  */
-import { appendJsonl } from "../util/files";
 import { ProgressSink, Progress, silentProgress } from "../util/progress";
-import { LoadedPolicy, openRun, restoreCheckpoint, saveCheckpoint, savePolicy } from "./checkpoint";
+import { LoadedPolicy, metricsLog, openRun, restoreCheckpoint, saveCheckpoint, savePolicy } from "./checkpoint";
 import { TrainState } from "./data";
 import { DEFAULT_FEATURES, FeatureConfig } from "./features";
 import { Adam, AdamConfig, DEFAULT_ADAM, DEFAULT_MODEL, Grad, ModelConfig, argmax, cloneModel, createModel, logSoftmax } from "./model";
@@ -120,12 +119,7 @@ export async function trainSft(states: TrainState[], config: Partial<SftConfig> 
     const adamCfg: AdamConfig = { ...DEFAULT_ADAM, lr: cfg.lr, weightDecay: cfg.weightDecay };
     adam = new Adam(model, adamCfg);
   }
-  const metrics: Record<string, unknown>[] = [];
-  const emit = (m: Record<string, unknown>) => {
-    metrics.push(m);
-    opts.onMetrics?.(m);
-    if (run) appendJsonl(run.files.metrics, [m]);
-  };
+  const { metrics, emit } = metricsLog(run, opts.onMetrics);
   const progress = new Progress("sft", totalSteps, opts.progress ?? silentProgress);
   progress.tick(step);
   const grad = new Grad(policy.model.tensors);
