@@ -2,21 +2,12 @@
  * The reference policies (random, expert) and the ReAct loop on a scripted in-process chat function.
  */
 import test from "ava";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { Kitchen } from "../lib/kitchen/kitchen";
-import type { Layout } from "../lib/kitchen/layout";
 import { UserError } from "../lib/util/errors";
+import { testLayout } from "./helpers/testdata";
 import { ChatMessage, ExpertPolicy, PolicyContext, RandomPolicy, ReActPolicy } from "../lib/agent/index";
 
-function layout(name: string): Layout {
-  for (const dir of [path.join(__dirname, "..", "data", "testdata"), "/work/shared/testdata"]) {
-    const f = path.join(dir, "layouts.json");
-    if (fs.existsSync(f)) return JSON.parse(fs.readFileSync(f, "utf8"))[name];
-  }
-  throw new Error("layouts.json not found");
-}
-const BURGER = layout("synchronous/3_burger@default");
+const BURGER = testLayout("synchronous/3_burger@default");
 const TASK = { id: "burger", stem: "3_burger", paperName: "Burger", timeout: 15, optimalSteps: 10, goalDescription: "Prepare a hamburger on a table" };
 
 function ctxOf(kitchen: Kitchen, t = 0, extra: Partial<PolicyContext> = {}): PolicyContext {

@@ -8,7 +8,6 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Kitchen } from "../lib/kitchen/kitchen";
-import type { Layout } from "../lib/kitchen/layout";
 import {
   buildMessages,
   ChatMessage,
@@ -22,16 +21,9 @@ import {
   promptConfig,
   SYSTEM_MESSAGE,
 } from "../lib/agent/index";
+import { testLayouts } from "./helpers/testdata";
 
-function layouts(): Record<string, Layout> {
-  for (const dir of [path.join(__dirname, "..", "data", "testdata"), "/work/shared/testdata"]) {
-    const f = path.join(dir, "layouts.json");
-    if (fs.existsSync(f)) return JSON.parse(fs.readFileSync(f, "utf8"));
-  }
-  throw new Error("layouts.json not found (data/testdata or /work/shared/testdata)");
-}
-
-const burger = Kitchen.fromLayout(layouts()["synchronous/3_burger@default"]);
+const burger = Kitchen.fromLayout(testLayouts()["synchronous/3_burger@default"]);
 const OBS = burger.observation();
 
 const EXAMPLE_TEXT = `

@@ -173,8 +173,8 @@ test("expert trajectory files: the format is checked with one-line errors", (t) 
   const bad: [unknown, RegExp][] = [
     [{ ...BURGER, steps: [] }, /"steps" must be a non-empty array/],
     [{ ...BURGER, task: "pizza" }, /unknown task "pizza"/],
-    [{ ...BURGER, length: 3 }, /"length" 3 differs from its 8 steps/],
-    [{ ...BURGER, steps: [{ ...BURGER.steps[0], action: "Fly" }] }, /step 0's action "Fly" is not among its valid actions/],
+    [{ ...BURGER, length: 3 }, /"length" 3 differs from the 8 steps/],
+    [{ ...BURGER, steps: [{ ...BURGER.steps[0], action: "Fly" }] }, /step 0: action "Fly" is not among its valid actions/],
     [{ ...BURGER, seed: "x" }, /"seed" must be an integer or null/],
   ];
   for (const [rec, re] of bad) {

@@ -8,7 +8,6 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Kitchen } from "../lib/kitchen/kitchen";
-import type { Layout } from "../lib/kitchen/layout";
 import { trainMultiTurn, rolloutSuccess, rollout, StartLayout } from "../lib/learn/multiturn";
 import { untrainedPolicy, policyToJson, LoadedPolicy } from "../lib/learn/checkpoint";
 import { DEFAULT_FEATURES } from "../lib/learn/features";
@@ -16,16 +15,9 @@ import { LearnedPolicy } from "../lib/learn/policy";
 import { checkExpertPath } from "../lib/learn/theory";
 import { trainSft } from "../lib/learn/sft";
 import { examplesFromWalks, featurizeExamples } from "../lib/learn/data";
+import { testdata, testLayouts } from "./helpers/testdata";
 
-function testdata(file: string): string {
-  for (const dir of [path.join(__dirname, "..", "data", "testdata"), "/work/shared/testdata"]) {
-    const f = path.join(dir, file);
-    if (fs.existsSync(f)) return f;
-  }
-  throw new Error(`${file} not found (data/testdata or /work/shared/testdata)`);
-}
-
-const LAYOUTS: Record<string, Layout> = JSON.parse(fs.readFileSync(testdata("layouts.json"), "utf8"));
+const LAYOUTS = testLayouts();
 const makeEnv = (task: string, seed: number | null) => Kitchen.fromLayout(LAYOUTS[`synchronous/${task}@${seed ?? "default"}`]);
 const START: StartLayout[] = [
   { task: "3_burger", seed: null },

@@ -13,16 +13,11 @@ import { trainSft, evaluateStates } from "../lib/learn/sft";
 import { trainGrpo } from "../lib/learn/grpo";
 import { LoadedPolicy, loadPolicy, policyToJson } from "../lib/learn/checkpoint";
 import { DEFAULT_FEATURES } from "../lib/learn/features";
+import { testdata } from "./helpers/testdata";
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "stgrpo-learn-"));
 
-function walksFile(): string {
-  for (const dir of [path.join(__dirname, "..", "data", "testdata"), "/work/shared/testdata"]) {
-    const f = path.join(dir, "optimal_walks.jsonl");
-    if (fs.existsSync(f)) return f;
-  }
-  throw new Error("optimal_walks.jsonl not found (data/testdata or /work/shared/testdata)");
-}
+const walksFile = () => testdata("optimal_walks.jsonl");
 
 // Small hashed space: fast, and the fixture has only 54 states.
 const FEATURES = { ...DEFAULT_FEATURES, bits: 14 };

@@ -3,8 +3,6 @@
  * finite differences, the scene parser and identity-free features, the PRNG, serialisation.
  */
 import test from "ava";
-import * as path from "node:path";
-import { REPO_ROOT } from "../lib/util/profile";
 import { actionReward, groupAdvantages, grpoLoss } from "../lib/learn/grpo";
 import { sftLossGrad } from "../lib/learn/sft";
 import { Grad, createModel, logSoftmax, modelFromJson, modelToJson, adamToJson, adamFromJson, Adam, DEFAULT_ADAM } from "../lib/learn/model";
@@ -12,16 +10,10 @@ import { Rng, streamRng } from "../lib/util/rng";
 import { parseScene } from "../lib/learn/scene";
 import { actionTemplate, candidateFeatureStrings, featurize } from "../lib/learn/features";
 import { examplesFromWalks, exampleFromRecord } from "../lib/learn/data";
+import { testdata } from "./helpers/testdata";
 import { singleTurnReward } from "../lib/agent/index";
 
-const WALKS = path.join(REPO_ROOT, "..", "shared", "testdata", "optimal_walks.jsonl");
-const walksFile = () => {
-  // the checked-in copy under data/testdata, else the shared folder
-  for (const p of [path.join(REPO_ROOT, "data", "testdata", "optimal_walks.jsonl"), WALKS, "/work/shared/testdata/optimal_walks.jsonl"]) {
-    if (require("node:fs").existsSync(p)) return p;
-  }
-  return null;
-};
+const walksFile = () => testdata("optimal_walks.jsonl");
 
 const close = (t: any, a: number, b: number, tol = 1e-9, msg = "") => t.true(Math.abs(a - b) <= tol, `${msg} ${a} vs ${b}`);
 
@@ -112,7 +104,6 @@ test("grpoLoss and sftLossGrad gradients match finite differences (exact KL and 
 
 test("model backward matches finite differences through the linear and the mlp scorer", (t) => {
   const file = walksFile();
-  if (!file) return t.pass("shared testdata not present");
   const ex = examplesFromWalks(file)[5];
   const x = featurize(ex.observation, ex.validActions, { bits: 10, goalConjunction: true, shared: true, builtContext: true, argPairs: true, order: true });
   for (const kind of ["linear", "mlp"] as const) {

@@ -3,19 +3,13 @@
  * which calls `policy.act(ctx)` once per environment step and records what comes back.
  */
 import type { Kitchen } from "../kitchen/kitchen";
+import type { TaskInfo } from "../kitchen/tasks";
 
 /**
- * What the runner knows about the task: structurally the kitchen module's `TaskInfo`
- * (`resolveTask(id)`), declared here so the agent does not depend on the task registry.
+ * What the runner knows about the task: the kitchen module's `TaskInfo` (`resolveTask(id)`) less its
+ * display and file fields, so a caller can pass any object of this shape.
  */
-export interface PolicyTask {
-  id: string;
-  stem: string;
-  paperName: string | null;
-  timeout: number;
-  optimalSteps: number;
-  goalDescription: string;
-}
+export type PolicyTask = Pick<TaskInfo, "id" | "stem" | "paperName" | "timeout" | "optimalSteps" | "goalDescription">;
 
 /** One completed step of the current episode, as a history-keeping policy shows it to the model. */
 export interface PolicyTurn {

@@ -21,44 +21,30 @@ import { resolveTask } from "../kitchen/index";
 import { UserError } from "../util/errors";
 import { readJsonl } from "../util/files";
 import { wilsonInterval } from "./metrics";
+import { ExpertStep as DatasetStep, ExpertTrajectory as DatasetTrajectory, validateTrajectory } from "../expert/dataset";
 import { categorical, mulberry32 } from "../util/rng";
 
 export { categorical };
 import type { ActionDistribution } from "./policies";
 import type { EpisodeRecord } from "./episode";
 
-// ---- Expert trajectories (DESIGN.md: {task, seed, steps:[{observation, valid_actions, action, reasoning}], length, optimal}) ----
+// ---- Expert trajectories: lib/expert's record (DESIGN.md's format), read from any source ----
 
-export interface ExpertStep {
-  observation: string;
-  valid_actions: string[];
-  action: string;
-  reasoning?: string;
-}
+/** A step as evaluation reads it: lib/expert's, except that a trajectory from elsewhere may lack reasoning. */
+export type ExpertStep = Omit<DatasetStep, "reasoning"> & { reasoning?: string };
+export type ExpertTrajectory = Omit<DatasetTrajectory, "steps"> & { steps: ExpertStep[] };
 
-export interface ExpertTrajectory {
-  task: string;
-  seed: number | null;
-  steps: ExpertStep[];
-  length: number;
-  optimal: boolean;
-}
-
-/** Check one trajectory record; one-line errors naming where. Task ids are canonicalised (`3_burger` → `burger`). */
+/**
+ * Check one trajectory record with lib/expert's validator (one-line errors naming where); task ids are
+ * canonicalised (`3_burger` → `burger`) and a missing `optimal` means the planner's (true).
+ */
 export function checkTrajectory(r: any, where: string): ExpertTrajectory {
   if (!r || typeof r !== "object") throw new UserError(`${where} is not a JSON object`);
   if (typeof r.task !== "string") throw new UserError(`${where}: "task" must be a task id`);
-  const task = resolveTask(r.task).id;
-  if (r.seed !== null && !Number.isInteger(r.seed)) throw new UserError(`${where}: "seed" must be an integer or null`);
   if (!Array.isArray(r.steps) || r.steps.length === 0) throw new UserError(`${where}: "steps" must be a non-empty array (not an expert trajectory JSONL?)`);
-  r.steps.forEach((s: any, t: number) => {
-    if (typeof s?.observation !== "string" || !Array.isArray(s?.valid_actions) || typeof s?.action !== "string") {
-      throw new UserError(`${where}: step ${t} needs "observation", "valid_actions" and "action"`);
-    }
-    if (!s.valid_actions.includes(s.action)) throw new UserError(`${where}: step ${t}'s action ${JSON.stringify(s.action)} is not among its valid actions`);
-  });
-  if (r.length !== undefined && r.length !== r.steps.length) throw new UserError(`${where}: "length" ${r.length} differs from its ${r.steps.length} steps`);
-  return { task, seed: r.seed ?? null, steps: r.steps, length: r.steps.length, optimal: r.optimal !== false };
+  const traj = { ...r, task: resolveTask(r.task).id, seed: r.seed ?? null, optimal: r.optimal !== false };
+  validateTrajectory(traj, where, { requireReasoning: false });
+  return { ...traj, length: traj.steps.length };
 }
 
 /** Read an expert trajectory JSONL (lib/expert's output). */

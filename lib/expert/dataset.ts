@@ -118,8 +118,12 @@ function fail(where: string, what: string): never {
   throw new UserError(`${where}: ${what}`);
 }
 
-/** Check a trajectory record's shape (a one-line UserError naming the record and the field). */
-export function validateTrajectory(x: unknown, where: string): asserts x is ExpertTrajectory {
+/**
+ * Check a trajectory record's shape (a one-line UserError naming the record and the field).
+ * `requireReasoning: false` accepts steps without reasoning (evaluation reads trajectories from any
+ * source; SFT data needs the reasoning).
+ */
+export function validateTrajectory(x: unknown, where: string, { requireReasoning = true } = {}): asserts x is ExpertTrajectory {
   const r = x as ExpertTrajectory;
   if (!r || typeof r !== "object") fail(where, "not an object");
   if (typeof r.task !== "string" || !r.task) fail(where, `"task" must be a non-empty string`);
@@ -134,8 +138,10 @@ export function validateTrajectory(x: unknown, where: string): asserts x is Expe
       fail(at, `"valid_actions" must be a non-empty array of strings`);
     }
     if (typeof s.action !== "string" || !s.valid_actions.includes(s.action)) fail(at, `action ${JSON.stringify(s.action)} is not among its valid actions`);
-    if (typeof s.reasoning !== "string" || !s.reasoning.trim()) fail(at, `"reasoning" must be a non-empty string`);
-    if (s.reasoning.split("\n").some((line) => line.startsWith("Action:"))) fail(at, `"reasoning" must not contain a line starting with "Action:"`);
+    if (s.reasoning !== undefined || requireReasoning) {
+      if (typeof s.reasoning !== "string" || !s.reasoning.trim()) fail(at, `"reasoning" must be a non-empty string`);
+      if (s.reasoning.split("\n").some((line) => line.startsWith("Action:"))) fail(at, `"reasoning" must not contain a line starting with "Action:"`);
+    }
     if (s.optimal_actions !== undefined) {
       if (!Array.isArray(s.optimal_actions) || !s.optimal_actions.includes(s.action)) fail(at, `"optimal_actions" must contain the action`);
       if (s.optimal_actions.some((a) => !s.valid_actions.includes(a))) fail(at, `"optimal_actions" must be valid actions`);
