@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { computeMetrics, wilsonInterval } from "../lib/eval/metrics";
 import { assignCells, loadProfileStudy, loadStudy, REPORT_FIXTURE, runMetricsFrame, selectProtocol, srNoiseInterval, summarizeEpisodes, tInterval } from "../lib/report/index";
 import type { CellStats, ResultSet } from "../lib/report/index";
+import { orderModels } from "../lib/report/models";
 
 const FIXTURE = path.join(__dirname, "fixtures", "report", "study");
 const study = loadStudy(FIXTURE);
@@ -175,4 +176,21 @@ test("the extended protocol's replay of the paper's seeds is not taken for a dup
   t.is(s.results.episodes, 2);
   t.is(s.results.table1[0].sr, 1);
   t.true(s.results.notes.some((n) => n.includes("3 episode(s) of protocol extended-12 set aside")), s.results.notes.join(" | "));
+});
+
+test("model order: the paper's rows first in its order, then the study's variants grouped, numbers as numbers", (t) => {
+  const shuffled = ["sft+grpo(light,beta=1)", "sft(light)", "multiturn-grpo(light)", "sft+grpo", "expert", "sft+grpo(light,beta=0.1)", "multiturn-grpo", "sft", "sft+grpo(light)", "random", "sft+grpo(light,beta=0.01)"];
+  t.deepEqual(orderModels(shuffled), [
+    "expert",
+    "random",
+    "sft",
+    "sft+grpo",
+    "multiturn-grpo",
+    "sft(light)",
+    "sft+grpo(light)",
+    "multiturn-grpo(light)",
+    "sft+grpo(light,beta=0.01)",
+    "sft+grpo(light,beta=0.1)",
+    "sft+grpo(light,beta=1)",
+  ]);
 });

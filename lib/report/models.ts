@@ -74,11 +74,26 @@ export function paperModelFor(model: string, matches: ModelMatches = {}): string
   return LOOKUP.get(normaliseModelName(model)) ?? null;
 }
 
-/** Our models in table order: those with a paper counterpart in the paper's order, then the rest by name. */
+/** `sft+grpo(light,beta=0.1)` → [`sft+grpo`, `light,beta=0.1`]; a name without a variant → [name, ""]. */
+function splitVariant(model: string): [string, string] {
+  const open = model.indexOf("(");
+  return open > 0 && model.endsWith(")") ? [model.slice(0, open), model.slice(open + 1, -1)] : [model, ""];
+}
+
+/**
+ * Our models in table order: those with a paper counterpart in the paper's order; then the rest grouped
+ * by variant (`multiturn-grpo`, then every `…(light)`, then `…(light,beta=0.01)`, …, numbers compared as
+ * numbers), within a variant in the paper's order of their base model, then by name.
+ */
 export function orderModels(models: Iterable<string>, matches: ModelMatches = {}): string[] {
   const rank = (m: string) => {
     const p = paperModelFor(m, matches);
     return p === null ? PAPER_MODELS.length : (PAPER_MODELS as readonly string[]).indexOf(p);
   };
-  return [...new Set(models)].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  const byVariant = (a: string, b: string) => {
+    const [baseA, variantA] = splitVariant(a);
+    const [baseB, variantB] = splitVariant(b);
+    return variantA.localeCompare(variantB, "en", { numeric: true }) || rank(baseA) - rank(baseB) || a.localeCompare(b);
+  };
+  return [...new Set(models)].sort((a, b) => rank(a) - rank(b) || (rank(a) === PAPER_MODELS.length ? byVariant(a, b) : a.localeCompare(b)));
 }
