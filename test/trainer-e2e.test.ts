@@ -19,7 +19,7 @@ import { trainerPython } from "../lib/trainer/gpu";
 import { readMetrics, startTraining, TrainerMetrics, TrainingResult } from "../lib/trainer/run";
 import { serveModel } from "../lib/trainer/serve";
 import { trainerConfigFile } from "../lib/trainer/pipeline";
-import { evaluateServedModels, ServedModelSpec, TRAINED_ROW_NAMES } from "../lib/trainer/models";
+import { evaluateServedModels, ServedModelSpec, servedSingleTurnFile, TRAINED_ROW_NAMES } from "../lib/trainer/models";
 import type { Protocol } from "../lib/eval/protocol";
 
 // Offline (nothing may come from a hub) and one torch thread: on 2 shared cores a second thread
@@ -45,25 +45,26 @@ const GRPO_STEPS = 2;
  * single-turn rows by lib/expert's dataset writer. The reasoning restates the action: a random model
  * of 2 layers learns that reply shape within the smoke's step budget, free-text plans it does not.
  */
-function writeDataset(file: string, layouts: string[]): number {
+function recordedTrajectory(layout: string): ExpertTrajectory {
   const walks = fs
     .readFileSync(path.join(REPO_ROOT, "data", "testdata", "optimal_walks.jsonl"), "utf8")
     .split("\n")
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l));
-  const rows: string[] = [];
-  for (const layout of layouts) {
-    const task = resolveTask(layout.split("@")[0]);
-    const kitchen = makeKitchen(task.id, null);
-    const traj: ExpertTrajectory = { task: task.id, seed: null, steps: [], length: 0, optimal: true, expert: "planner" };
-    for (const w of walks.filter((w) => w.layout === layout && w.action)) {
-      traj.steps.push({ observation: kitchen.observation(), valid_actions: kitchen.validActions(), action: w.action, reasoning: w.action });
-      kitchen.step(w.action);
-    }
-    if (!kitchen.isDone()) throw new Error(`${layout}: the recorded plan does not reach the goal`);
-    traj.length = traj.steps.length;
-    for (const row of singleTurnRows(traj, DATASET_PROMPT_CONFIG)) rows.push(JSON.stringify(row));
+  const task = resolveTask(layout.split("@")[0]);
+  const kitchen = makeKitchen(task.id, null);
+  const traj: ExpertTrajectory = { task: task.id, seed: null, steps: [], length: 0, optimal: true, expert: "planner" };
+  for (const w of walks.filter((w) => w.layout === layout && w.action)) {
+    traj.steps.push({ observation: kitchen.observation(), valid_actions: kitchen.validActions(), action: w.action, reasoning: w.action });
+    kitchen.step(w.action);
   }
+  if (!kitchen.isDone()) throw new Error(`${layout}: the recorded plan does not reach the goal`);
+  traj.length = traj.steps.length;
+  return traj;
+}
+
+function writeDataset(file: string, layouts: string[]): number {
+  const rows = layouts.flatMap((layout) => singleTurnRows(recordedTrajectory(layout), DATASET_PROMPT_CONFIG).map((row) => JSON.stringify(row)));
   fs.writeFileSync(file, rows.join("\n") + "\n");
   return rows.length;
 }
@@ -187,7 +188,7 @@ test.serial("trainer smoke 3/4: the GRPO checkpoint served on loopback plays one
   t.not(served.child.exitCode ?? served.child.signalCode, null, "the server process is gone");
 });
 
-test.serial("trainer smoke 4/4: the paper profile's served evaluation — each model served in turn, labelled as the paper's rows, resumed without serving", async (t) => {
+test.serial("trainer smoke 4/4: the paper profile's served evaluation — each model served in turn, labelled as the paper's rows, its single-turn accuracy sampled while served, resumed without serving", async (t) => {
   const sft = need(t, smoke.sft, "SFT model");
   const grpo = need(t, smoke.grpo, "GRPO model");
   // Table 1's trained rows, the way paperModelSpecs builds them from results/<profile>/trainer/…
@@ -198,7 +199,9 @@ test.serial("trainer smoke 4/4: the paper profile's served evaluation — each m
   // One layout, two steps: the plumbing, not a result (the tiny model is random).
   const protocol: Protocol = { name: "smoke", tasks: [{ ...resolveTask("cheese_sandwich"), timeout: 2 }], seeds: [42] };
   const dir = path.join(smoke.dir!, "eval");
-  const opts = { dir, endpoint: { maxTokens: 32, temperature: 0.7, seed: 7, retries: 0, timeoutMs: 60_000 }, serve: { backend: SERVE_BACKEND, env: ENV } as const, concurrency: 1 };
+  const trajectory = recordedTrajectory(LAYOUT);
+  const singleTurn = { trajectories: [trajectory], samples: 1, rollouts: 1 };
+  const opts = { dir, endpoint: { maxTokens: 32, temperature: 0.7, seed: 7, retries: 0, timeoutMs: 60_000 }, serve: { backend: SERVE_BACKEND, env: ENV } as const, concurrency: 1, singleTurn };
   const lines: string[] = [];
   const first = await evaluateServedModels(specs, protocol, { ...opts, log: (l) => lines.push(l) });
   t.deepEqual(first.map((r) => r.episodes.map((e) => [e.model, e.trained_on, e.task, e.seed])), [
@@ -207,9 +210,19 @@ test.serial("trainer smoke 4/4: the paper profile's served evaluation — each m
   ]);
   t.true(lines.every((l) => / served .* at http:\/\/127\.0\.0\.1:\d+ /.test(l)), lines.join("\n"));
   t.true(first.every((r) => r.file.startsWith(path.join(dir, "smoke", "served", "cheese_sandwich"))));
+  // One sampled reply per expert state, scored against the expert's action, kept beside the episodes.
+  for (const r of first) {
+    const check = need(t, r.singleTurn, `${r.episodes[0].model}'s single-turn check`);
+    t.is(check.model, `${r.episodes[0].model}@cheese_sandwich`, "labelled as lib/eval labels a trained row: model@trained_on");
+    t.is(check.report.method, "sampled");
+    t.is(check.report.trajectories[0].p.length, trajectory.length);
+    t.true(check.report.trajectories[0].p.every((p) => p === 0 || p === 1), "one sample per state: p_t is 0 or 1");
+    t.true(fs.existsSync(servedSingleTurnFile(r.file)));
+  }
   // A rerun finds every episode on file: nothing is served, the same episodes come back.
   const again: string[] = [];
   const second = await evaluateServedModels(specs, protocol, { ...opts, log: (l) => again.push(l) });
   t.true(again.every((l) => /all episodes already in/.test(l)), again.join("\n"));
   t.deepEqual(second.map((r) => r.episodes.map((e) => e.actions)), first.map((r) => r.episodes.map((e) => e.actions)));
+  t.deepEqual(second.map((r) => r.singleTurn), first.map((r) => r.singleTurn), "the single-turn checks are read back");
 });

@@ -9,6 +9,10 @@
  *   run under `results/<profile>/trainer/<task>/{sft,grpo}/final`: the prompt they were trained on
  *   (lib/expert's dataset prompt), played on every task (the cross-task Tables 2–4).
  *
+ * While a model is served, its single-turn accuracy along the expert trajectories of its layouts is
+ * sampled too (Theorem 3.2's product beside its measured minimal-step success), and kept beside its
+ * episodes, so a rerun needs no server for it either.
+ *
  * Episodes are labelled with the paper's own row names, so lib/report puts them beside the published
  * rows without `--match`. The Llama-3.3-70B expert row is a hosted or self-served endpoint: notebook 06's
  * endpoint section (`STGRPO_ENDPOINT`, `STGRPO_NAME="Llama3.3-70b (expert)"`) evaluates it.
@@ -21,7 +25,9 @@ import { DATASET_PROMPT_CONFIG } from "../expert/dataset";
 import { PAPER_TASKS } from "../kitchen/index";
 import { readEpisodes } from "../eval/evaluate";
 import { Protocol } from "../eval/protocol";
-import { evaluateSpec, PolicyResult, protocolFile } from "../eval/study";
+import type { ExpertTrajectory } from "../eval/singleturn";
+import { evaluateSpec, PolicyResult, protocolFile, theoremStudy, TheoremResult } from "../eval/study";
+import { readJsonFile, writeFileAtomic } from "../util/files";
 import { Profile, resultsDir } from "../util/profile";
 import { ProgressSink, silentProgress } from "../util/progress";
 import { serveModel, ServeOptions } from "./serve";
@@ -70,6 +76,11 @@ export function servedEpisodeFile(dir: string, protocol: Protocol, spec: ServedM
   return protocolFile(dir, protocol, "served", ...(spec.trainedOn ? [spec.trainedOn] : []), slug(spec.name));
 }
 
+/** Where a served model's single-turn check is kept: beside its episodes (JSON, so lib/report skips it). */
+export function servedSingleTurnFile(episodeFile: string): string {
+  return episodeFile.replace(/\.jsonl$/, ".single-turn.json");
+}
+
 /** True when `file` already holds every episode of the protocol for this model (nothing to serve). */
 function complete(file: string, protocol: Protocol, spec: ServedModelSpec, run: string): boolean {
   if (!fs.existsSync(file)) return false;
@@ -95,24 +106,35 @@ export interface ServedEvaluationOptions {
   progress?: ProgressSink;
   /** Called with one line per model (served, skipped as complete). */
   log?: (line: string) => void;
+  /**
+   * Also sample each model's single-turn accuracy along these expert trajectories (lib/eval's
+   * `theoremStudy`: `samples` replies per expert state; a trained model on its own task's layouts).
+   */
+  singleTurn?: { trajectories: ExpertTrajectory[]; samples: number; rollouts: number };
+}
+
+/** One served model's evaluation: its episodes, and its single-turn check when asked for. */
+export interface ServedResult extends PolicyResult {
+  singleTurn?: TheoremResult;
 }
 
 /**
  * Serve each model in turn and evaluate it on the protocol (resumable: a model whose episodes are all
  * there is not served again; a cut-off one resumes from its file). Returns one result per model.
  */
-export async function evaluateServedModels(specs: readonly ServedModelSpec[], protocol: Protocol, opts: ServedEvaluationOptions): Promise<PolicyResult[]> {
+export async function evaluateServedModels(specs: readonly ServedModelSpec[], protocol: Protocol, opts: ServedEvaluationOptions): Promise<ServedResult[]> {
   const run = opts.run ?? protocol.name;
   const log = opts.log ?? (() => {});
-  const results: PolicyResult[] = [];
+  const results: ServedResult[] = [];
   for (const spec of specs) {
     const file = servedEpisodeFile(opts.dir, protocol, spec);
+    const stFile = servedSingleTurnFile(file);
     const label = spec.trainedOn ? `${spec.name} (trained on ${spec.trainedOn})` : spec.name;
-    const served = complete(file, protocol, spec, run) ? null : await serveModel({ ...opts.serve, model: spec.model, name: servedName(spec) });
+    const done = complete(file, protocol, spec, run) && (!opts.singleTurn || fs.existsSync(stFile));
+    const served = done ? null : await serveModel({ ...opts.serve, model: spec.model, name: servedName(spec) });
     log(served ? `${label}: served ${spec.model} at ${served.endpoint} (${served.backend})` : `${label}: all episodes already in ${path.basename(file)}`);
     try {
-      results.push(
-        await evaluateSpec(
+      const result: ServedResult = await evaluateSpec(
           {
             kind: "endpoint",
             name: spec.name,
@@ -124,13 +146,22 @@ export async function evaluateServedModels(specs: readonly ServedModelSpec[], pr
           protocol,
           opts.dir,
           { run, file, progress: opts.progress ?? silentProgress, concurrency: opts.concurrency ?? 8 },
-        ),
-      );
+        );
+      if (opts.singleTurn) result.singleTurn = await servedSingleTurn(result, stFile, opts.singleTurn, served !== null);
+      results.push(result);
     } finally {
       await served?.stop();
     }
   }
   return results;
+}
+
+/** The model's single-turn check: read back when on file, else sampled from the running server and kept. */
+async function servedSingleTurn(result: PolicyResult, file: string, cfg: NonNullable<ServedEvaluationOptions["singleTurn"]>, serving: boolean): Promise<TheoremResult | undefined> {
+  if (!serving && fs.existsSync(file)) return readJsonFile<TheoremResult>(file);
+  const [check] = await theoremStudy([result], cfg.trajectories, cfg);
+  if (check) writeFileAtomic(file, JSON.stringify(check) + "\n");
+  return check;
 }
 
 /** The name the server reports: one per (row, training task), so two loaded models are never confused. */
@@ -146,7 +177,9 @@ function slug(name: string): string {
 /** What notebook 06's paper-profile section shows: the models (and, in the paper profile, their metrics). */
 export interface PaperModelsSection {
   specs: ServedModelSpec[];
-  results: PolicyResult[];
+  results: ServedResult[];
+  /** The served models' single-turn checks (when `singleTurn` was given). */
+  theorem: TheoremResult[];
   markdown: string;
 }
 
@@ -166,8 +199,8 @@ export async function paperModelsSection(profile: Profile, protocol: Protocol, o
       `Profile ${profile}: nothing is served here. In the paper profile (Docker with a GPU) these models are served one at a time ` +
       "with `vllm serve` and evaluated on the paper protocol — the trained rows on every task, for Tables 2–4 — into " +
       "`results/paper/eval/paper/served/`. Trained rows appear once `stgrpo trainer all --task <task>` has finished.";
-    return { specs, results: [], markdown: `${note}\n\n${list}` };
+    return { specs, results: [], theorem: [], markdown: `${note}\n\n${list}` };
   }
   const results = await evaluateServedModels(specs, protocol, opts);
-  return { specs, results, markdown: list };
+  return { specs, results, theorem: results.flatMap((r) => (r.singleTurn ? [r.singleTurn] : [])), markdown: list };
 }

@@ -114,10 +114,14 @@ showMarkdown(served.length ? metricsMarkdown(rowsOf(served)) : noEndpointMessage
 // for every training task notebook 05 trained (the prompt they were trained on), each on all four tasks
 // for the cross-task Tables 2–4. Episodes carry the paper's row names, so notebook 07 sets them beside
 // the published rows. The Llama-3.3-70B expert row is an endpoint of your own (the section above, with
-// `STGRPO_NAME="Llama3.3-70b (expert)"`). In other profiles this cell only lists the models.
+// `STGRPO_NAME="Llama3.3-70b (expert)"`). While each model is served, its single-turn accuracy is
+// sampled along the expert trajectories of the evaluation layouts (the next section's comparison).
+// In other profiles this cell only lists the models.
 
 // %%
-const paperModels = await paperModelsSection(profile, cfg.paper, { dir: cfg.dir, progress: notebookProgress(), concurrency: cfg.concurrency, log: showMarkdown });
+const trajectories = evaluationTrajectories(cfg.paper, expertTrajectory, `${cfg.dir}/paper/expert-trajectories.jsonl`);
+const singleTurn = { trajectories: trajectories, samples: cfg.samples, rollouts: cfg.rollouts };
+const paperModels = await paperModelsSection(profile, cfg.paper, { dir: cfg.dir, progress: notebookProgress(), concurrency: cfg.concurrency, log: showMarkdown, singleTurn: singleTurn });
 showMarkdown(paperModels.results.length ? metricsMarkdown(rowsOf(paperModels.results)) + "\n\n" + paperModels.markdown : paperModels.markdown);
 
 // %% [markdown]
@@ -131,13 +135,13 @@ showMarkdown(paperModels.results.length ? metricsMarkdown(rowsOf(paperModels.res
 // - **random and the CPU learners** have a distribution: p_t is exact, and the measured side is Monte
 //   Carlo rollouts of π (temperature 1) for exactly T^GT steps — the same stochastic policy (the
 //   learners' checks were made by notebook 05 with these functions; the first training seed is shown);
-// - **an endpoint** is sampled k times per expert state (the single-turn reward's "correct" part),
-//   and measured by its multi-turn episodes above (a success in exactly T^GT steps);
+// - **an endpoint** (and each model the paper profile served) is sampled k times per expert state (the
+//   single-turn reward's "correct" part), and measured by its multi-turn episodes above (a success in
+//   exactly T^GT steps);
 // - **the expert** acts once per state (p_t = 1) and is measured by its episodes.
 
 // %%
-const trajectories = evaluationTrajectories(cfg.paper, expertTrajectory, `${cfg.dir}/paper/expert-trajectories.jsonl`);
-const theorem = [...(await theoremStudy([...paper, ...served], trajectories, cfg)), ...learned.theorem];
+const theorem = [...(await theoremStudy([...paper, ...served], trajectories, cfg)), ...paperModels.theorem, ...learned.theorem];
 showMarkdown(theoremMarkdown(theoremRowsOf(theorem)));
 
 // %%
