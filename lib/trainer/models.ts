@@ -135,18 +135,18 @@ export async function evaluateServedModels(specs: readonly ServedModelSpec[], pr
     log(served ? `${label}: served ${spec.model} at ${served.endpoint} (${served.backend})` : `${label}: all episodes already in ${path.basename(file)}`);
     try {
       const result: ServedResult = await evaluateSpec(
-          {
-            kind: "endpoint",
-            name: spec.name,
-            trainedOn: spec.trainedOn,
-            // A complete file is only read back: no server runs, and none is asked anything.
-            preflight: served !== null,
-            endpoint: { ...opts.endpoint, endpoint: served?.endpoint ?? "http://127.0.0.1:9", model: served?.model ?? servedName(spec), prompt: spec.prompt },
-          },
-          protocol,
-          opts.dir,
-          { run, file, progress: opts.progress ?? silentProgress, concurrency: opts.concurrency ?? 8 },
-        );
+        {
+          kind: "endpoint",
+          name: spec.name,
+          trainedOn: spec.trainedOn,
+          // A complete file is only read back: no server runs, and none is asked anything.
+          preflight: served !== null,
+          endpoint: { ...opts.endpoint, endpoint: served?.endpoint ?? "http://127.0.0.1:9", model: served?.model ?? servedName(spec), prompt: spec.prompt },
+        },
+        protocol,
+        opts.dir,
+        { run, file, progress: opts.progress ?? silentProgress, concurrency: opts.concurrency ?? 8 },
+      );
       if (opts.singleTurn) result.singleTurn = await servedSingleTurn(result, stFile, opts.singleTurn, served !== null);
       results.push(result);
     } finally {
@@ -158,7 +158,7 @@ export async function evaluateServedModels(specs: readonly ServedModelSpec[], pr
 
 /** The model's single-turn check: read back when on file, else sampled from the running server and kept. */
 async function servedSingleTurn(result: PolicyResult, file: string, cfg: NonNullable<ServedEvaluationOptions["singleTurn"]>, serving: boolean): Promise<TheoremResult | undefined> {
-  if (!serving && fs.existsSync(file)) return readJsonFile<TheoremResult>(file);
+  if (!serving) return readJsonFile<TheoremResult>(file); // on file: evaluateServedModels served nothing
   const [check] = await theoremStudy([result], cfg.trajectories, cfg);
   if (check) writeFileAtomic(file, JSON.stringify(check) + "\n");
   return check;
