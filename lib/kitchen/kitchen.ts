@@ -4,20 +4,10 @@
  */
 import { UserError } from "../util/errors";
 import type { Layout } from "./layout";
-import {
-  EngineState,
-  KitchenModel,
-  applyAction,
-  cloneState,
-  compileLayout,
-  cutProgress,
-  goalHolds,
-  initialState,
-  isValidAction,
-  stackOf,
-  stateKey,
-  validActionIds,
-} from "./engine";
+import type { EngineState, KitchenModel } from "./model";
+import { compileLayout } from "./compile";
+import { goalHolds } from "./goal";
+import { applyAction, cloneState, cutProgress, initialState, isValidAction, stackOf, stateKey, validActionIds } from "./rules";
 import { ITEM_FLAGS } from "./domain";
 import { renderObservation } from "./observation";
 import { loadLayout } from "./instantiate";

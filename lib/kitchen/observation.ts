@@ -6,7 +6,8 @@
  * template of the object's argument position; then `Valid Actions:` and `Goal: …`.
  */
 import { ITEM_FLAGS, PREDICATES, fillTemplate } from "./domain";
-import { EngineState, KitchenModel, validActionIds } from "./engine";
+import type { EngineState, KitchenModel } from "./model";
+import { validActionIds } from "./rules";
 
 const FLAG_TEMPLATES = ITEM_FLAGS.map((f) => PREDICATES.find((p) => p.name === f)!.templates[0]);
 
