@@ -4,7 +4,8 @@
  *   (a) steps/s of one walk step = list the valid actions + step (the goal check is part of step),
  *   (b) observation renders/s,
  * and the same for the original Python engine (portal-cornell/robotouille `release`, extracted from
- * the local mirror into a temp dir and run with gym/pddlgym stubbed) in the same run, with the ratio.
+ * a git directory named by ROBOTOUILLE_GIT into a temp dir and run with gym/pddlgym stubbed) in the same
+ * run, with the ratio.
  *
  *   npx tsx bench/kitchen.ts            # KITCHEN_BENCH_PYTHON=0 skips the original
  */
@@ -15,30 +16,19 @@ import * as path from "node:path";
 import { Kitchen } from "../lib/kitchen/kitchen";
 import type { Layout } from "../lib/kitchen/layout";
 import { mulberry32 } from "../lib/util/rng";
-import { ROBOTOUILLE_IMPORT_STUB } from "./robotouille";
+import { loadLayout } from "../lib/kitchen/instantiate";
+import { EVAL_SEEDS, PAPER_TASKS } from "../lib/kitchen/tasks";
+import { ROBOTOUILLE_IMPORT_STUB, robotouilleGit, withOriginal } from "./robotouille";
 
-const MIRROR = process.env.ROBOTOUILLE_MIRROR ?? "/work/.mirror/portal-cornell+robotouille/repo";
 const TS_STEPS_PER_LAYOUT = Number(process.env.KITCHEN_BENCH_STEPS ?? 20000);
 const PY_STEPS_PER_LAYOUT = Number(process.env.KITCHEN_BENCH_PY_STEPS ?? 60);
 const OBS_STATES_PER_LAYOUT = 200;
 const PY_OBS_STATES_PER_LAYOUT = 10;
 
 function paperLayouts(): { source: string; layouts: Record<string, Layout> } {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { loadLayout } = require("../lib/kitchen/instantiate");
-    const tasks = ["cheese_sandwich", "burger", "cheese_burger", "double_cheese_burger"];
-    const seeds = [null, 42, 84, 126, 168, 210, 252, 294, 336, 378, 420];
-    const layouts: Record<string, Layout> = {};
-    for (const task of tasks) for (const seed of seeds) layouts[`${task}@${seed ?? "default"}`] = loadLayout(task, seed);
-    return { source: "the 44 paper layouts (4 tasks × default + 10 seeds)", layouts };
-  } catch (e) {
-    const dir = ["data/testdata", "/work/shared/testdata"].find((d) => fs.existsSync(path.join(d, "layouts.json")))!;
-    return {
-      source: `the 8 recorded test layouts (loadLayout unavailable: ${(e as Error).message.split("\n")[0]})`,
-      layouts: JSON.parse(fs.readFileSync(path.join(dir, "layouts.json"), "utf8")),
-    };
-  }
+  const layouts: Record<string, Layout> = {};
+  for (const task of PAPER_TASKS) for (const seed of [null, ...EVAL_SEEDS]) layouts[`${task}@${seed ?? "default"}`] = loadLayout(task, seed);
+  return { source: "the 44 paper layouts (4 tasks × default + 10 seeds)", layouts };
 }
 
 
@@ -102,15 +92,9 @@ print(json.dumps({"steps": steps, "stepsPerS": steps / step_s, "obsPerS": obs_n 
 
 function benchPython(layouts: Record<string, Layout>): { ok: true; stepsPerS: number; obsPerS: number; steps: number } | { ok: false; why: string } {
   if (process.env.KITCHEN_BENCH_PYTHON === "0") return { ok: false, why: "skipped (KITCHEN_BENCH_PYTHON=0)" };
-  if (!fs.existsSync(MIRROR)) return { ok: false, why: `no Robotouille mirror at ${MIRROR} (set ROBOTOUILLE_MIRROR)` };
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "robotouille-"));
-  try {
-    const tar = spawnSync(
-      "bash",
-      ["-c", `git --git-dir="$0" archive release backend domain environments robotouille utils | tar -x -C "$1"`, MIRROR, dir],
-      { encoding: "utf8" },
-    );
-    if (tar.status !== 0) return { ok: false, why: `extracting the original failed: ${tar.stderr.trim().split("\n").pop()}` };
+  const original = robotouilleGit();
+  if (!original.ok) return original;
+  return withOriginal(original.gitDir, "robotouille-", (dir) => {
     fs.writeFileSync(path.join(dir, "bench.py"), PY_HARNESS);
     fs.writeFileSync(path.join(dir, "layouts.json"), JSON.stringify(layouts));
     const py = spawnSync(
@@ -119,10 +103,8 @@ function benchPython(layouts: Record<string, Layout>): { ok: true; stepsPerS: nu
       { encoding: "utf8", maxBuffer: 1 << 26 },
     );
     if (py.status !== 0) return { ok: false, why: `python3 failed: ${(py.stderr || String(py.error)).trim().split("\n").pop()}` };
-    return { ok: true, ...JSON.parse(py.stdout.trim().split("\n").pop()!) };
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+    return { ok: true as const, ...JSON.parse(py.stdout.trim().split("\n").pop()!) };
+  });
 }
 
 function main() {

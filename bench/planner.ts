@@ -8,7 +8,7 @@
  *       layouts, up to PLANNER_BENCH_BFS_CAP states each; ratio of times where it finishes;
  *   (d) baseline 2: the original repository's BFS agent (agents/bfs_agent.py: breadth-first over
  *       deep copies of the environment, no visited set), measured as nodes/s on the original Python
- *       engine from the local mirror, times the exact number of nodes it would generate (counted here)
+ *       engine (ROBOTOUILLE_GIT, see bench/robotouille.ts), times the exact number of nodes it would generate (counted here)
  *       on the default layouts.
  *
  *   npx tsx bench/planner.ts         # PLANNER_BENCH_BFS_CAP=300000, PLANNER_BENCH_PYTHON=0 to skip (d)
@@ -20,10 +20,9 @@ import * as path from "node:path";
 import { EVAL_SEEDS, Kitchen, loadLayout, PAPER_TASKS } from "../lib/kitchen/index";
 import { applyAction, EngineState, goalHolds, validActionIds } from "../lib/kitchen/engine";
 import { astar, bfsLength, LayoutPlanner, trainingLayouts } from "../lib/expert/index";
-import { ROBOTOUILLE_IMPORT_STUB } from "./robotouille";
+import { ROBOTOUILLE_IMPORT_STUB, robotouilleGit, withOriginal } from "./robotouille";
 
 const BFS_CAP = Number(process.env.PLANNER_BENCH_BFS_CAP ?? 300_000);
-const MIRROR = process.env.ROBOTOUILLE_MIRROR ?? "/work/.mirror/portal-cornell+robotouille/repo";
 const PY_SECONDS = Number(process.env.PLANNER_BENCH_PY_SECONDS ?? 20);
 
 interface Row {
@@ -108,20 +107,16 @@ print(json.dumps({"nodes": nodes, "seconds": time.perf_counter() - t0}))
 
 function pythonBfsRate(layout: ReturnType<typeof loadLayout>): { ok: true; nodesPerS: number } | { ok: false; why: string } {
   if (process.env.PLANNER_BENCH_PYTHON === "0") return { ok: false, why: "skipped (PLANNER_BENCH_PYTHON=0)" };
-  if (!fs.existsSync(MIRROR)) return { ok: false, why: `no Robotouille mirror at ${MIRROR} (set ROBOTOUILLE_MIRROR)` };
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "robotouille-bfs-"));
-  try {
-    const tar = spawnSync("bash", ["-c", `git --git-dir="$0" archive release backend domain environments robotouille utils | tar -x -C "$1"`, MIRROR, dir], { encoding: "utf8" });
-    if (tar.status !== 0) return { ok: false, why: `extracting the original failed: ${tar.stderr.trim().split("\n").pop()}` };
+  const original = robotouilleGit();
+  if (!original.ok) return original;
+  return withOriginal(original.gitDir, "robotouille-bfs-", (dir) => {
     fs.writeFileSync(path.join(dir, "bfs.py"), PY_HARNESS);
     fs.writeFileSync(path.join(dir, "layout.json"), JSON.stringify(layout));
     const py = spawnSync("python3", [path.join(dir, "bfs.py"), dir, path.join(dir, "layout.json"), String(PY_SECONDS)], { encoding: "utf8", maxBuffer: 1 << 26 });
     if (py.status !== 0) return { ok: false, why: `python3 failed: ${(py.stderr || String(py.error)).trim().split("\n").pop()}` };
     const r = JSON.parse(py.stdout.trim().split("\n").pop()!);
-    return { ok: true, nodesPerS: r.nodes / r.seconds };
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+    return { ok: true as const, nodesPerS: r.nodes / r.seconds };
+  });
 }
 
 function fmt(ms: number): string {
