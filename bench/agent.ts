@@ -10,10 +10,8 @@
  * (or the example file given), as in the default configuration.
  */
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { InferenceClient } from "@huggingface/inference";
 import { Kitchen } from "../lib/kitchen/kitchen";
-import type { Layout } from "../lib/kitchen/layout";
 import {
   buildMessages,
   checkReply,
@@ -25,14 +23,7 @@ import {
   promptConfig,
 } from "../lib/agent/index";
 import { reactReply, startOpenAIServer } from "../test/helpers/openaiServer";
-
-function layout(name: string): Layout {
-  for (const dir of [path.join(__dirname, "..", "data", "testdata"), "/work/shared/testdata"]) {
-    const f = path.join(dir, "layouts.json");
-    if (fs.existsSync(f)) return JSON.parse(fs.readFileSync(f, "utf8"))[name];
-  }
-  throw new Error("layouts.json not found");
-}
+import { testLayout } from "../test/helpers/testdata";
 
 async function timeIt(n: number, f: (i: number) => Promise<unknown>): Promise<number> {
   const t0 = process.hrtime.bigint();
@@ -45,7 +36,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function main() {
   const n = Number(process.argv[2] ?? 300);
   const exampleFile = process.argv[3];
-  const kitchen = Kitchen.fromLayout(layout("synchronous/3_burger@default"));
+  const kitchen = Kitchen.fromLayout(testLayout("synchronous/3_burger@default"));
   const action = kitchen.validActions()[1];
   const reply = reactReply(action, "Fetch the patty from table3, bring it to bottombun1, then the top bun.");
   const server = await startOpenAIServer({ script: [{ reply }] });

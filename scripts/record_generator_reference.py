@@ -1,16 +1,16 @@
 #!/usr/bin/env python3
 """Record reference outputs of Robotouille's ORIGINAL procedural generator and of CPython's `random`.
 
-Dev-time only: reads the original sources straight from the bare git mirror of
-portal-cornell/robotouille (branch `release`), imports them unchanged, and writes
+Dev-time only: reads the original sources straight from a git directory of portal-cornell/robotouille
+(a clone's .git or a bare mirror; branch `release`), imports them unchanged, and writes
 
   test/fixtures/generator_reference.jsonl   one line per (task, seed, noisy) layout
   test/fixtures/cpython_random.json         CPython `random.Random` streams for many seeds
 
 The committed tests (test/kitchen-data*.test.ts) compare the TypeScript port with these files and
-never need the mirror. Regenerate with
+never need the original. Regenerate with
 
-  python3 scripts/record_generator_reference.py [--mirror /work/.mirror/portal-cornell+robotouille/repo]
+  python3 scripts/record_generator_reference.py --git-dir PATH/TO/robotouille/.git   (or ROBOTOUILLE_GIT=…)
 
 The pipeline reproduced here is the original's `create_robotouille_env` up to the point where object
 names get their ids: `builder.load_environment` (sort each field by (x, y)), then, for a seed,
@@ -30,7 +30,6 @@ import sys
 import tempfile
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEFAULT_MIRROR = "/work/.mirror/portal-cornell+robotouille/repo"
 BRANCH = "release"
 GEN_DIR = "environments/env_generator"
 
@@ -55,23 +54,23 @@ NOISY_SEEDS = list(range(0, 41)) + EVAL_SEEDS
 FULL_SEEDS = set([None] + EVAL_SEEDS)
 
 
-def git(mirror, *args):
-    return subprocess.run(["git", "--git-dir", mirror, *args], check=True, capture_output=True).stdout
+def git(git_dir, *args):
+    return subprocess.run(["git", "--git-dir", git_dir, *args], check=True, capture_output=True).stdout
 
 
-def import_original(mirror, workdir):
+def import_original(git_dir, workdir):
     """Materialise environments/env_generator (sources + examples) as a package and import it."""
     pkg = os.path.join(workdir, "env_generator")
     os.makedirs(pkg)
     open(os.path.join(pkg, "__init__.py"), "w").close()
     for name in ["builder.py", "procedural_generator.py", "object_enums.py"]:
         with open(os.path.join(pkg, name), "wb") as f:
-            f.write(git(mirror, "show", f"{BRANCH}:{GEN_DIR}/{name}"))
+            f.write(git(git_dir, "show", f"{BRANCH}:{GEN_DIR}/{name}"))
     for task in TASKS:
         path = os.path.join(pkg, "examples", task + ".json")
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as f:
-            f.write(git(mirror, "show", f"{BRANCH}:{GEN_DIR}/examples/{task}.json"))
+            f.write(git(git_dir, "show", f"{BRANCH}:{GEN_DIR}/examples/{task}.json"))
     sys.path.insert(0, workdir)
     builder = importlib.import_module("env_generator.builder")
     generator = importlib.import_module("env_generator.procedural_generator")
@@ -189,13 +188,16 @@ def record_random(out_path):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--mirror", default=DEFAULT_MIRROR)
+    ap.add_argument("--git-dir", default=os.environ.get("ROBOTOUILLE_GIT"),
+                    help="git directory of portal-cornell/robotouille (default: $ROBOTOUILLE_GIT)")
     ap.add_argument("--out", default=os.path.join(REPO_ROOT, "test", "fixtures"))
     args = ap.parse_args()
+    if not args.git_dir:
+        ap.error("name the original with --git-dir or ROBOTOUILLE_GIT")
     os.makedirs(args.out, exist_ok=True)
-    commit = git(args.mirror, "rev-parse", BRANCH).decode().strip()
+    commit = git(args.git_dir, "rev-parse", BRANCH).decode().strip()
     with tempfile.TemporaryDirectory() as workdir:
-        builder, generator = import_original(args.mirror, workdir)
+        builder, generator = import_original(args.git_dir, workdir)
         n = record_generator(builder, generator, os.path.join(args.out, "generator_reference.jsonl"))
     m = record_random(os.path.join(args.out, "cpython_random.json"))
     print(f"robotouille {BRANCH}@{commit[:8]}, Python {sys.version.split()[0]}: {n} layouts, {m} random streams")

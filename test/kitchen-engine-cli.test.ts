@@ -2,7 +2,7 @@
 import test from "ava";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { episodes } from "./kitchen-engine-fixtures";
+import { episodes } from "./helpers/kitchenFixtures";
 
 const BIN = path.join(__dirname, "..", "bin", "stgrpo");
 const stgrpo = (args: string[], input = "") => spawnSync(process.execPath, [BIN, ...args], { input, encoding: "utf8" });

@@ -2,10 +2,10 @@
 import test from "ava";
 import { Kitchen } from "../lib/kitchen/kitchen";
 import { kitchenPicture, renderKitchenPicture } from "../lib/kitchen/picture";
-import { recordedLayouts } from "./kitchen-engine-fixtures";
+import { testLayouts } from "./helpers/testdata";
 
 test("a layout and a stepped kitchen render to SVG and PNG with every station and item named", async (t) => {
-  const layouts = recordedLayouts();
+  const layouts = testLayouts();
   const k = Kitchen.fromLayout(layouts["synchronous/4_cheeseburger@default"]);
   k.step("Unstack topbun1 from bottombun1 using robot1");
   k.step("Move robot1 from table1 to table3");

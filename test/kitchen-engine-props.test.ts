@@ -7,7 +7,7 @@ import test from "ava";
 import fc from "fast-check";
 import { Kitchen, InvalidActionError } from "../lib/kitchen/kitchen";
 import type { Layout } from "../lib/kitchen/layout";
-import { LETTUCE_SANDWICH, WORKSHOP, episodeLayouts, episodes } from "./kitchen-engine-fixtures";
+import { LETTUCE_SANDWICH, WORKSHOP, episodeLayouts, episodes } from "./helpers/kitchenFixtures";
 
 /** The recorded layouts, the lettuce sandwich, and the workshop under a few loose goals (often met). */
 const LAYOUTS: Record<string, Layout> = {

@@ -8,7 +8,8 @@ import { Kitchen, InvalidActionError } from "../lib/kitchen/kitchen";
 import { describeEffects, cutProgress } from "../lib/kitchen/engine";
 import { UserError } from "../lib/util/errors";
 import type { Layout } from "../lib/kitchen/layout";
-import { LETTUCE_SANDWICH, WORKSHOP, episodeLayouts, episodes, recordedLayouts } from "./kitchen-engine-fixtures";
+import { LETTUCE_SANDWICH, WORKSHOP, episodeLayouts, episodes } from "./helpers/kitchenFixtures";
+import { testLayouts } from "./helpers/testdata";
 
 const LAYOUTS = episodeLayouts();
 const EPISODES = episodes();
@@ -51,7 +52,7 @@ test("the rebuilt 0_cheese_sandwich@126 layout reproduces the recorded initial o
 // ---------------------------------------------------------------------------------------------
 // The spec's worked examples (specs/kitchen.md §3.1, §7.8)
 
-const burger = () => Kitchen.fromLayout(recordedLayouts()["synchronous/3_burger@default"]);
+const burger = () => Kitchen.fromLayout(testLayouts()["synchronous/3_burger@default"]);
 
 test("§3.1: 3_burger default observation", (t) => {
   const obs = burger().observation();
@@ -98,7 +99,7 @@ test("§7.8: the 8-step burger plan is done exactly at its end", (t) => {
 });
 
 test("§7.8: 4_cheeseburger starts with the top bun on the bottom bun", (t) => {
-  const k = Kitchen.fromLayout(recordedLayouts()["synchronous/4_cheeseburger@default"]);
+  const k = Kitchen.fromLayout(testLayouts()["synchronous/4_cheeseburger@default"]);
   t.deepEqual(k.validActions(), [
     "Move robot1 from table1 to table2",
     "Move robot1 from table1 to table3",
@@ -487,7 +488,7 @@ test("strict goals accept extra items above the top; the cheeseburger needs a cl
   t.false(k.step("Unstack topbun1 from patty1 using robot1").done);
   t.true(k.step("Stack topbun1 on top of patty1 using robot1").done);
   // The cheeseburger goal has clear(topbun): a cheese above the top bun is not done.
-  const cb = Kitchen.fromLayout(recordedLayouts()["synchronous/4_cheeseburger@default"]);
+  const cb = Kitchen.fromLayout(testLayouts()["synchronous/4_cheeseburger@default"]);
   const plan = [
     "Unstack topbun1 from bottombun1 using robot1",
     "Move robot1 from table1 to table4",

@@ -1,6 +1,6 @@
 /**
- * The test vectors recorded from the original engine, vendored under data/testdata/ (from
- * ../shared/testdata): one place that finds them, so no test silently skips when they are missing.
+ * The test vectors recorded from the original Robotouille engine, vendored under data/testdata/: one place
+ * that finds them, so no test silently skips when they are missing.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";

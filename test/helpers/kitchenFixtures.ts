@@ -1,18 +1,10 @@
 /**
  * Shared fixtures of the kitchen-engine tests: the recorded test vectors of the original engine
- * (shared/testdata), the layouts they run on, and a few hand-instantiated layouts.
+ * (data/testdata, found through testdata.ts), the layouts they run on, and a few hand-instantiated layouts.
  */
 import * as fs from "node:fs";
-import * as path from "node:path";
-import type { Layout } from "../lib/kitchen/layout";
-
-/** shared/testdata: the checked-in copy under data/ when present, else the shared folder. */
-export function testdataDir(): string {
-  for (const dir of [path.join(__dirname, "..", "data", "testdata"), "/work/shared/testdata"]) {
-    if (fs.existsSync(path.join(dir, "walks.jsonl"))) return dir;
-  }
-  throw new Error("test vectors not found (data/testdata or /work/shared/testdata)");
-}
+import type { Layout } from "../../lib/kitchen/layout";
+import { testdata, testLayouts } from "./testdata";
 
 export interface WalkRecord {
   layout: string;
@@ -36,7 +28,7 @@ export interface Episode {
 export function episodes(): Episode[] {
   const out: Episode[] = [];
   for (const file of ["walks.jsonl", "optimal_walks.jsonl", "probes.jsonl"]) {
-    const lines = fs.readFileSync(path.join(testdataDir(), file), "utf8").split("\n").filter((l) => l.trim());
+    const lines = fs.readFileSync(testdata(file), "utf8").split("\n").filter((l) => l.trim());
     for (const line of lines) {
       const r = JSON.parse(line) as WalkRecord;
       if (r.t === 0) {
@@ -49,9 +41,6 @@ export function episodes(): Episode[] {
   return out;
 }
 
-export function recordedLayouts(): Record<string, Layout> {
-  return JSON.parse(fs.readFileSync(path.join(testdataDir(), "layouts.json"), "utf8"));
-}
 
 /**
  * Rebuild an instantiated layout from an initial observation text (for recorded layouts that
@@ -132,7 +121,7 @@ export function layoutFromObservation(observation: string, goal: Layout["goal"],
 
 /** The layouts every recorded episode runs on (layouts.json, plus rebuilt ones for the rest). */
 export function episodeLayouts(): Record<string, Layout> {
-  const layouts = recordedLayouts();
+  const layouts = testLayouts();
   for (const ep of episodes()) {
     if (layouts[ep.layout]) continue;
     const task = ep.layout.split("@")[0];
