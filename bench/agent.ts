@@ -16,7 +16,6 @@ import {
   buildMessages,
   checkReply,
   EndpointPolicy,
-  findInContextExample,
   parseInContextExample,
   PolicyContext,
   PromptConfig,
@@ -42,7 +41,7 @@ async function main() {
   const server = await startOpenAIServer({ script: [{ reply }] });
   const prompt: Partial<PromptConfig> = exampleFile
     ? { exampleMessages: parseInContextExample(fs.readFileSync(exampleFile, "utf8")) }
-    : { inContextExample: findInContextExample() !== null };
+    : { inContextExample: true };
   const withExample = prompt.inContextExample !== false;
   const config = promptConfig(prompt);
   const task = { id: "burger", stem: "3_burger", paperName: "Burger", timeout: 15, optimalSteps: 10, goalDescription: "Prepare a hamburger on a table" };

@@ -12,7 +12,6 @@ import {
   buildMessages,
   ChatMessage,
   DEFAULT_PROMPT_CONFIG,
-  findInContextExample,
   instructions,
   loadInContextExample,
   mergeSameRole,
@@ -186,40 +185,31 @@ test("contract (property): the last message is a user message containing the obs
   t.pass();
 });
 
-test("the example finder prefers react_examples_omitted_obs under data/robotouille; missing → clear error", (t) => {
+test("an example file parses into alternating messages; a reply without an action is a clear error", (t) => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "stgrpo-example-"));
-  t.is(findInContextExample(root), null);
   const put = (rel: string) => {
     fs.mkdirSync(path.join(root, path.dirname(rel)), { recursive: true });
     fs.writeFileSync(path.join(root, rel), EXAMPLE_TEXT);
     return path.join(root, rel);
   };
-  put("in_context_examples/asynchronous/react_examples_omitted_obs/other.txt");
-  put("in_context_examples/synchronous/react_examples/0_cheese_onion_sandwich_26.txt");
-  t.is(findInContextExample(root), null);
-  const want = put("in_context_examples/synchronous/react_examples_omitted_obs/0_cheese_onion_sandwich_26.txt");
-  t.is(findInContextExample(root), want);
-  t.deepEqual(loadInContextExample(want), EXAMPLE);
+  const file = put("example.txt");
+  t.deepEqual(loadInContextExample(file), EXAMPLE);
+  t.throws(() => loadInContextExample(path.join(root, "absent.txt")), { message: /cannot read in-context example .*absent\.txt: ENOENT/ });
   t.throws(() => parseInContextExample("Observation:\n...\n\nReasoning: r\n"), { message: /no 'Action:' line/ });
   fs.rmSync(root, { recursive: true, force: true });
 });
 
-const vendored = findInContextExample();
-if (vendored) {
-  test("the vendored Robotouille example: 22 interactions, every reply parses as a valid ReAct reply", (t) => {
-    const ex = loadInContextExample(vendored);
-    t.is(ex.length, 44);
-    for (let i = 0; i < ex.length; i += 2) {
-      t.is(ex[i].role, "user");
-      t.true(ex[i].content.includes("Valid Actions:") && ex[i].content.includes("Goal: "));
-      t.is(ex[i + 1].role, "assistant");
-      t.true(parseReply(ex[i + 1].content).ok);
-    }
-    t.is((parseReply(ex[1].content) as any).action, "Move robot1 from stove1 to board1");
-    t.is((parseReply(ex[43].content) as any).action, "Stack bread2 on top of cheese1 using robot1");
-    const m = buildMessages(promptConfig(), { observation: OBS });
-    t.is(m.length, 2 + 44 + 1);
-  });
-} else {
-  test.todo("vendored in-context example react_examples_omitted_obs/0_cheese_onion_sandwich_26.txt is not under data/robotouille yet");
-}
+test("the vendored Robotouille example: 22 interactions, every reply parses as a valid ReAct reply", (t) => {
+  const ex = loadInContextExample();
+  t.is(ex.length, 44);
+  for (let i = 0; i < ex.length; i += 2) {
+    t.is(ex[i].role, "user");
+    t.true(ex[i].content.includes("Valid Actions:") && ex[i].content.includes("Goal: "));
+    t.is(ex[i + 1].role, "assistant");
+    t.true(parseReply(ex[i + 1].content).ok);
+  }
+  t.is((parseReply(ex[1].content) as any).action, "Move robot1 from stove1 to board1");
+  t.is((parseReply(ex[43].content) as any).action, "Stack bread2 on top of cheese1 using robot1");
+  const m = buildMessages(promptConfig(), { observation: OBS });
+  t.is(m.length, 2 + 44 + 1);
+});

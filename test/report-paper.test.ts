@@ -4,6 +4,7 @@
  * the published tables; and the interval arithmetic the comparison rests on.
  */
 import test from "ava";
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -220,14 +221,14 @@ test("CSV reader and writer: quotes, commas and newlines in fields survive a rou
   t.deepEqual(parseCsv("a,b\r\n1,2\r\n"), [["a", "b"], ["1", "2"]]);
 });
 
-test("data/paper is the vendored copy of ../shared/paper, byte for byte (when the shared folder is here)", (t) => {
-  const shared = path.join(__dirname, "..", "..", "shared", "paper");
-  if (!fs.existsSync(shared)) {
-    t.log(`${shared} is absent here: nothing to compare`);
-    t.pass();
-    return;
-  }
-  for (const f of ["table1.csv", "cross_task.csv", "setup.csv"]) {
-    t.true(fs.readFileSync(path.join(DATA, f)).equals(fs.readFileSync(path.join(shared, f))), f);
+test("the vendored data (data/paper, data/testdata) matches the SHA-256 sums its SOURCE.md records", (t) => {
+  for (const dir of ["paper", "testdata"]) {
+    const source = fs.readFileSync(path.join(DATA, "..", dir, "SOURCE.md"), "utf8");
+    const sums = [...source.matchAll(/^([0-9a-f]{64}) {2}(\S+)$/gm)];
+    t.true(sums.length >= 3, `data/${dir}/SOURCE.md lists its files' sums`);
+    for (const [, sum, file] of sums) {
+      const got = crypto.createHash("sha256").update(fs.readFileSync(path.join(DATA, "..", dir, file))).digest("hex");
+      t.is(got, sum, `data/${dir}/${file}`);
+    }
   }
 });
