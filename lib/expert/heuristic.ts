@@ -64,23 +64,112 @@ function compileRole(m: KitchenModel, r: Role): CompiledRole {
 export function makeHeuristic(m: KitchenModel): { h: Heuristic; recipes: Recipe[] | null } {
   const recipes = compileRecipes(m);
   if (!recipes) return { h: () => 0, recipes: null };
-  const compiled: CompiledRecipe[] = recipes.map((rc) => ({
-    tables: Int16Array.from(rc.tables),
-    chain: rc.chain.map((r) => compileRole(m, r)),
-    members: rc.members.map((r) => compileRole(m, r)),
-    chainClear: rc.chain[rc.chain.length - 1].clear,
-  }));
-  const I = m.nItems;
-  const isTable = Uint8Array.from(m.stationKinds, (k) => (k === "table" ? 1 : 0));
-  const hasBoard = m.isBoard.some((x) => x === 1);
-  const hasStove = m.isStove.some((x) => x === 1);
-  const hasFryer = m.isFryer.some((x) => x === 1);
+  const heuristic = new RecipeHeuristic(m, recipes);
+  return { h: (st) => heuristic.estimate(st), recipes };
+}
+
+/**
+ * The bound for a recipe goal. One instance per layout: its typed arrays are per-state scratch, reused
+ * for every state the search evaluates (the planner calls `estimate` once per generated state).
+ */
+class RecipeHeuristic {
+  private readonly recipes: CompiledRecipe[];
+  private readonly single: boolean;
+  private readonly isTable: Uint8Array;
+  /** Items some role of some recipe can use; the others are junk when they stand in a table's way. */
+  private readonly isRoleItem: Uint8Array;
+  private readonly hasBoard: boolean;
+  private readonly hasStove: boolean;
+  private readonly hasFryer: boolean;
 
   // Per-state scratch, per item.
-  const cutsLeft = new Int8Array(I);
-  const cookFx = new Uint8Array(I);
-  const fryFx = new Uint8Array(I);
-  const stackBuf = new Int16Array(I + 1);
+  private readonly cutsLeft: Int8Array;
+  private readonly cookFx: Uint8Array;
+  private readonly fryFx: Uint8Array;
+  private readonly stackBuf: Int16Array;
+
+  /** processing()'s side results: [0] the processing actions alone, [1] whether anything is owed at all. */
+  private readonly procActions = new Int32Array(2);
+  /** addition()'s results: the cheapest candidate (`bestAny`), the cheapest but the held item, the held item's. */
+  private bestAny = 0;
+  private bestNotHeld = 0;
+  private heldCost = 0;
+  /** Several recipes: recipeOn's cheapest cost among kept prefixes that charge junk removals. */
+  private bestWithJunk = INF;
+
+  // Several recipes: the cost of each recipe on each candidate table, then the cheapest assignment
+  // of distinct tables to recipes (their removals and additions are then distinct actions).
+  private readonly costs: Int32Array[];
+  private readonly junkCosts: Int32Array[];
+  private readonly usedTable: Uint8Array;
+
+  constructor(
+    private readonly m: KitchenModel,
+    recipes: Recipe[],
+  ) {
+    this.recipes = recipes.map((rc) => ({
+      tables: Int16Array.from(rc.tables),
+      chain: rc.chain.map((r) => compileRole(m, r)),
+      members: rc.members.map((r) => compileRole(m, r)),
+      chainClear: rc.chain[rc.chain.length - 1].clear,
+    }));
+    const I = m.nItems;
+    this.single = this.recipes.length === 1;
+    this.isTable = Uint8Array.from(m.stationKinds, (k) => (k === "table" ? 1 : 0));
+    this.hasBoard = m.isBoard.some((x) => x === 1);
+    this.hasStove = m.isStove.some((x) => x === 1);
+    this.hasFryer = m.isFryer.some((x) => x === 1);
+    this.cutsLeft = new Int8Array(I);
+    this.cookFx = new Uint8Array(I);
+    this.fryFx = new Uint8Array(I);
+    this.stackBuf = new Int16Array(I + 1);
+    this.isRoleItem = new Uint8Array(I);
+    for (const rc of this.recipes) for (const role of [...rc.chain, ...rc.members]) for (const i of role.candidates) this.isRoleItem[i] = 1;
+    this.costs = this.recipes.map((rc) => new Int32Array(rc.tables.length));
+    this.junkCosts = this.recipes.map((rc) => new Int32Array(rc.tables.length));
+    this.usedTable = new Uint8Array(m.nStations);
+  }
+
+  /** A lower bound on the steps from `st` to the goal (UNREACHABLE when no plan exists). */
+  estimate(st: EngineState): number {
+    const s = st.s;
+    this.refreshItems(st);
+    if (this.single) {
+      const rc = this.recipes[0];
+      let best = INF;
+      for (let k = 0; k < rc.tables.length; k++) {
+        const v = this.recipeOn(s, rc, rc.tables[k], true);
+        if (v < best) best = v;
+      }
+      return best;
+    }
+    this.recipes.forEach((rc, r) => {
+      for (let k = 0; k < rc.tables.length; k++) {
+        this.costs[r][k] = this.recipeOn(s, rc, rc.tables[k], false);
+        this.junkCosts[r][k] = this.bestWithJunk;
+      }
+    });
+    const total = this.assign(0, false);
+    if (total >= INF) return INF;
+    // Holding junk: it must be put down before any pick (once, whatever the recipes).
+    const H = s[1];
+    return total + (H >= 0 && !this.isRoleItem[H] && total > 0 ? 1 : 0);
+  }
+
+  /** The unfinished cut counters and cook/fry timers of the state, per item. */
+  private refreshItems(st: EngineState): void {
+    this.cutsLeft.fill(CUT_REPETITIONS);
+    this.cookFx.fill(0);
+    this.fryFx.fill(0);
+    const fx = st.fx;
+    for (let k = 0; k < fx.length; k += FX_STRIDE) {
+      if (fx[k + 4] === 1) continue;
+      const item = fx[k + 1];
+      if (fx[k] === FX_REPEAT_CUT) this.cutsLeft[item] = CUT_REPETITIONS - fx[k + 3];
+      else if (fx[k] === FX_COOK) this.cookFx[item] = 1;
+      else if (fx[k] === FX_FRY) this.fryFx[item] = 1;
+    }
+  }
 
   /**
    * Processing still owed for item i to carry the `need` flags: the cut/cook/fry actions, plus the put
@@ -88,48 +177,47 @@ export function makeHeuristic(m: KitchenModel): { h: Heuristic; recipes: Recipe[
    * its bottom item. INF when the flag can never be obtained. `procActions[0]` receives the actions alone,
    * `procActions[1]` whether anything is owed at all (a cook in progress owes time, not actions).
    */
-  const procActions = new Int32Array(2);
-  function processing(s: Int16Array, i: number, need: number): number {
-    const f = s[m.oFlags + i];
+  private processing(s: Int16Array, i: number, need: number): number {
+    const f = s[this.m.oFlags + i];
     const missing = need & ~f;
-    procActions[0] = 0;
-    procActions[1] = missing === 0 ? 0 : 1;
+    this.procActions[0] = 0;
+    this.procActions[1] = missing === 0 ? 0 : 1;
     if (missing === 0) return 0;
     let cost = 0;
     let actions = 0;
-    const at = s[m.oAt + i];
+    const at = s[this.m.oAt + i];
     const held = s[1] === i;
     const R = s[0];
-    const isBottom = at >= 0 && s[m.oBottom + at] === i;
+    const isBottom = at >= 0 && s[this.m.oBottom + at] === i;
     // Unless it is already the bottom item of a station of the right kind (blockers above it can be
     // cleared): put it there (an event, after a move unless it is held at such a station) and pick it
     // up again afterwards (an event; no fetch — the pick-back after processing).
     const extra = (kind: Uint8Array) => (isBottom && kind[at] ? 0 : 2 + (held ? (R >= 0 && kind[R] ? 0 : 1) : 1));
     if (missing & CUT) {
-      if ((f & CUTTABLE) === 0 || !hasBoard) return INF;
-      actions += cutsLeft[i];
-      cost += cutsLeft[i] + extra(m.isBoard);
+      if ((f & CUTTABLE) === 0 || !this.hasBoard) return INF;
+      actions += this.cutsLeft[i];
+      cost += this.cutsLeft[i] + extra(this.m.isBoard);
     }
     if (missing & COOKED) {
-      if ((f & COOKABLE) === 0 || !hasStove) return INF;
-      const a = cookFx[i] ? 0 : 1;
+      if ((f & COOKABLE) === 0 || !this.hasStove) return INF;
+      const a = this.cookFx[i] ? 0 : 1;
       actions += a;
-      cost += a + extra(m.isStove);
+      cost += a + extra(this.m.isStove);
     }
     if (missing & FRIED) {
-      if ((f & (FRYABLE | FRYABLE_IF_CUT)) === 0 || !hasFryer) return INF;
-      const a = fryFx[i] ? 0 : 1;
+      if ((f & (FRYABLE | FRYABLE_IF_CUT)) === 0 || !this.hasFryer) return INF;
+      const a = this.fryFx[i] ? 0 : 1;
       actions += a;
-      cost += a + extra(m.isFryer);
+      cost += a + extra(this.m.isFryer);
     }
-    procActions[0] = actions;
+    this.procActions[0] = actions;
     return cost;
   }
 
-  function fits(s: Int16Array, role: CompiledRole, i: number, T: number): boolean {
+  private fits(s: Int16Array, role: CompiledRole, i: number, T: number): boolean {
     if (!role.isCandidate[i]) return false;
     // Flags cannot change in a table's stack; elsewhere stay optimistic (a lone item could be processed in place).
-    return !isTable[T] || (role.flags & ~s[m.oFlags + i]) === 0;
+    return !this.isTable[T] || (role.flags & ~s[this.m.oFlags + i]) === 0;
   }
 
   /**
@@ -137,29 +225,26 @@ export function makeHeuristic(m: KitchenModel): { h: Heuristic; recipes: Recipe[
    * (any candidate), `bestNotHeld` (excluding the held item) and `heldCost` (the held item; INF if
    * it is no candidate). `heldDirect`: the held item may go straight onto T (it is the next piece).
    */
-  let bestAny = 0;
-  let bestNotHeld = 0;
-  let heldCost = 0;
-  function addition(s: Int16Array, role: CompiledRole, T: number, stack: Int16Array, m0: number, p: number, heldDirect: boolean): void {
+  private addition(s: Int16Array, role: CompiledRole, T: number, stack: Int16Array, m0: number, p: number, heldDirect: boolean): void {
     const R = s[0];
     const H = s[1];
     let notHeld = INF;
-    heldCost = INF;
+    this.heldCost = INF;
     const cands = role.candidates;
     for (let k = 0; k < cands.length; k++) {
       const c = cands[k];
-      const at = s[m.oAt + c];
+      const at = s[this.m.oAt + c];
       let cost: number;
       if (c === H) {
-        const proc = processing(s, c, role.flags);
+        const proc = this.processing(s, c, role.flags);
         if (proc >= INF) continue;
-        if (procActions[1]) {
+        if (this.procActions[1]) {
           // Processing first (proc: its put, actions, pick-back), then a carry to T and the put there.
-          heldCost = proc + (isTable[T] ? 2 : 1);
+          this.heldCost = proc + (this.isTable[T] ? 2 : 1);
         } else {
           // Put it straight onto T, or (when it cannot go there yet) put it aside and come back:
           // put, fetch, pick, carry, put.
-          heldCost = heldDirect ? 1 + (R !== T ? 1 : 0) : 5;
+          this.heldCost = heldDirect ? 1 + (R !== T ? 1 : 0) : 5;
         }
         continue;
       }
@@ -170,21 +255,21 @@ export function makeHeuristic(m: KitchenModel): { h: Heuristic; recipes: Recipe[
         let pos = -1;
         for (let j = 0; j < m0; j++) if (stack[j] === c) pos = j;
         if (pos < p) continue;
-        const proc = processing(s, c, role.flags);
+        const proc = this.processing(s, c, role.flags);
         if (proc >= INF) continue;
         // Processing (even a cook that only needs time) can happen where it is put: pick-back, no fetch.
-        cost = procActions[1] ? 3 + procActions[0] : 4;
+        cost = this.procActions[1] ? 3 + this.procActions[0] : 4;
       } else {
-        const proc = processing(s, c, role.flags);
+        const proc = this.processing(s, c, role.flags);
         if (proc >= INF) continue;
         // No fetch move only if it can be the very first event: the top item at the robot's station.
-        const fetch = H >= 0 || at !== R || s[m.oTop + at] !== c ? 1 : 0;
+        const fetch = H >= 0 || at !== R || s[this.m.oTop + at] !== c ? 1 : 0;
         cost = fetch + 3 + proc;
       }
       if (cost < notHeld) notHeld = cost;
     }
-    bestNotHeld = notHeld;
-    bestAny = Math.min(notHeld, heldCost);
+    this.bestNotHeld = notHeld;
+    this.bestAny = Math.min(notHeld, this.heldCost);
   }
 
   /**
@@ -192,11 +277,11 @@ export function makeHeuristic(m: KitchenModel): { h: Heuristic; recipes: Recipe[
    * T and the held item's put can be charged here (with several recipes they could be shared with
    * another recipe's additions, so only additions are counted).
    */
-  function recipeOn(s: Int16Array, rc: CompiledRecipe, T: number, single: boolean): number {
+  private recipeOn(s: Int16Array, rc: CompiledRecipe, T: number, single: boolean): number {
     const R = s[0];
     const H = s[1];
     let m0 = 0;
-    for (let i = s[m.oBottom + T]; i >= 0; i = s[m.oAbove + i]) stackBuf[m0++] = i;
+    for (let i = s[this.m.oBottom + T]; i >= 0; i = s[this.m.oAbove + i]) this.stackBuf[m0++] = i;
     const chain = rc.chain;
     const L = chain.length;
     // The longest valid kept prefix: the chain's roles in order, then (unless the chain must be
@@ -204,12 +289,12 @@ export function makeHeuristic(m: KitchenModel): { h: Heuristic; recipes: Recipe[
     let pmax = 0;
     while (pmax < m0) {
       if (pmax < L) {
-        if (!fits(s, chain[pmax], stackBuf[pmax], T)) break;
+        if (!this.fits(s, chain[pmax], this.stackBuf[pmax], T)) break;
       } else if (rc.chainClear) break;
       pmax++;
     }
     let best = INF;
-    bestWithJunk = INF;
+    this.bestWithJunk = INF;
     for (let p = pmax; p >= 0; p--) {
       const nRemove = m0 - p;
       // Anything above the kept prefix must come off before T's stack can grow (in both modes).
@@ -220,14 +305,14 @@ export function makeHeuristic(m: KitchenModel): { h: Heuristic; recipes: Recipe[
       let needed = 0;
       let feasible = true;
       const add = (role: CompiledRole, heldDirect: boolean) => {
-        addition(s, role, T, stackBuf, m0, p, heldDirect && !removals);
-        if (bestAny >= INF) {
+        this.addition(s, role, T, this.stackBuf, m0, p, heldDirect && !removals);
+        if (this.bestAny >= INF) {
           feasible = false;
           return;
         }
-        total += bestAny;
-        totalNotHeld += bestNotHeld;
-        if (heldCost < INF && heldCost - bestAny < heldGain) heldGain = heldCost - bestAny;
+        total += this.bestAny;
+        totalNotHeld += this.bestNotHeld;
+        if (this.heldCost < INF && this.heldCost - this.bestAny < heldGain) heldGain = this.heldCost - this.bestAny;
         needed++;
       };
       for (let j = p; j < L && feasible; j++) add(chain[j], j === p);
@@ -240,13 +325,13 @@ export function makeHeuristic(m: KitchenModel): { h: Heuristic; recipes: Recipe[
           continue;
         }
         let sat = false;
-        for (let j = L; j < p && !sat; j++) if (fits(s, role, stackBuf[j], T)) sat = true;
+        for (let j = L; j < p && !sat; j++) if (this.fits(s, role, this.stackBuf[j], T)) sat = true;
         if (!sat) add(role, p >= L);
       }
       // The clear member is satisfied only by the top of the kept prefix (what is above it comes
       // off), with nothing left to add.
       if (feasible && clearRole) {
-        const sat = needed === 0 && p - 1 >= L && fits(s, clearRole, stackBuf[p - 1], T);
+        const sat = needed === 0 && p - 1 >= L && this.fits(s, clearRole, this.stackBuf[p - 1], T);
         if (!sat) add(clearRole, p >= L && needed === 0);
       }
       if (!feasible) continue;
@@ -259,24 +344,24 @@ export function makeHeuristic(m: KitchenModel): { h: Heuristic; recipes: Recipe[
         if (cost >= INF) continue;
       }
       if (removals && single) {
-        if (isTable[T]) {
+        if (this.isTable[T]) {
           // Each removed item: (fetch,) pick at T, carry, put elsewhere; the first needs no fetch if
           // the robot is at T with empty hands; the last may stay in the robot's hands if nothing is added.
           cost += 4 * nRemove - (H < 0 && R === T ? 1 : 0) - (needed === 0 ? 2 : 0);
         } else {
           cost += needed === 0 ? 2 * nRemove - 1 : 2 * nRemove;
         }
-      } else if (removals && isTable[T]) {
+      } else if (removals && this.isTable[T]) {
         // Several recipes: an item taken off T may go straight onto another recipe's table (its
         // addition there is counted by that recipe), so only junk — items no role can use — is
         // charged: (fetch,) pick, carry, put elsewhere.
         let junk = 0;
-        for (let j = p; j < m0; j++) if (!isRoleItem[stackBuf[j]]) junk++;
+        for (let j = p; j < m0; j++) if (!this.isRoleItem[this.stackBuf[j]]) junk++;
         if (junk > 0) {
           // The last junk removed in the whole plan may stay in the robot's hands: `assign` gives
           // that −2 back once, when the chosen options charge any junk. Kept apart from the rest.
           cost += 4 * junk - (H < 0 && R === T ? 1 : 0);
-          if (cost < bestWithJunk) bestWithJunk = cost;
+          if (cost < this.bestWithJunk) this.bestWithJunk = cost;
           continue;
         }
       }
@@ -284,73 +369,24 @@ export function makeHeuristic(m: KitchenModel): { h: Heuristic; recipes: Recipe[
     }
     return best;
   }
-  /** Several recipes: recipeOn's cheapest cost among kept prefixes that charge junk removals. */
-  let bestWithJunk = INF;
-
-  function refreshItems(st: EngineState): void {
-    cutsLeft.fill(CUT_REPETITIONS);
-    cookFx.fill(0);
-    fryFx.fill(0);
-    const fx = st.fx;
-    for (let k = 0; k < fx.length; k += FX_STRIDE) {
-      if (fx[k + 4] === 1) continue;
-      const item = fx[k + 1];
-      if (fx[k] === FX_REPEAT_CUT) cutsLeft[item] = CUT_REPETITIONS - fx[k + 3];
-      else if (fx[k] === FX_COOK) cookFx[item] = 1;
-      else if (fx[k] === FX_FRY) fryFx[item] = 1;
-    }
-  }
-
-  const single = compiled.length === 1;
-  const isRoleItem = new Uint8Array(I);
-  for (const rc of compiled) for (const role of [...rc.chain, ...rc.members]) for (const i of role.candidates) isRoleItem[i] = 1;
-  // Several recipes: the cost of each recipe on each candidate table, then the cheapest assignment
-  // of distinct tables to recipes (their removals and additions are then distinct actions).
-  const costs = compiled.map((rc) => new Int32Array(rc.tables.length));
-  const junkCosts = compiled.map((rc) => new Int32Array(rc.tables.length));
-  const usedTable = new Uint8Array(m.nStations);
-  function assign(r: number, junk: boolean): number {
-    if (r === compiled.length) return junk ? -2 : 0;
-    const rc = compiled[r];
+  /** The cheapest assignment of distinct tables to recipes r, r+1, … (`junk`: some chosen option charges junk). */
+  private assign(r: number, junk: boolean): number {
+    if (r === this.recipes.length) return junk ? -2 : 0;
+    const rc = this.recipes[r];
     let best = INF;
     for (let k = 0; k < rc.tables.length; k++) {
       const T = rc.tables[k];
-      if (usedTable[T]) continue;
-      usedTable[T] = 1;
-      for (const [c, j] of [[costs[r][k], junk], [junkCosts[r][k], true]] as [number, boolean][]) {
+      if (this.usedTable[T]) continue;
+      this.usedTable[T] = 1;
+      for (const [c, j] of [[this.costs[r][k], junk], [this.junkCosts[r][k], true]] as [number, boolean][]) {
         if (c >= INF) continue;
-        const rest = assign(r + 1, j);
+        const rest = this.assign(r + 1, j);
         if (rest < INF && c + rest < best) best = c + rest;
       }
-      usedTable[T] = 0;
+      this.usedTable[T] = 0;
     }
     return best;
   }
-  const h: Heuristic = (st) => {
-    const s = st.s;
-    refreshItems(st);
-    if (single) {
-      const rc = compiled[0];
-      let best = INF;
-      for (let k = 0; k < rc.tables.length; k++) {
-        const v = recipeOn(s, rc, rc.tables[k], true);
-        if (v < best) best = v;
-      }
-      return best;
-    }
-    compiled.forEach((rc, r) => {
-      for (let k = 0; k < rc.tables.length; k++) {
-        costs[r][k] = recipeOn(s, rc, rc.tables[k], false);
-        junkCosts[r][k] = bestWithJunk;
-      }
-    });
-    const total = assign(0, false);
-    if (total >= INF) return INF;
-    // Holding junk: it must be put down before any pick (once, whatever the recipes).
-    const H = s[1];
-    return total + (H >= 0 && !isRoleItem[H] && total > 0 ? 1 : 0);
-  };
-  return { h, recipes };
 }
 
 export const UNREACHABLE = INF;
