@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
 
             cfg = load_config(args.config, args.set)
             rows = args.rows if args.rows is not None else len(read_rows(cfg["dataset"]))
-            print(json.dumps({**optimizer_steps(cfg, rows, args.world_size), "config": args.config, "dataset": cfg["dataset"] if args.rows is None else None}))
+            print(json.dumps(optimizer_steps(cfg, rows, args.world_size)))
         elif args.command == "serve":
             from .serve import serve
 

@@ -21,6 +21,7 @@ import { DATASET_PROMPT_CONFIG, ExpertTrajectory, singleTurnRows, SingleTurnRow,
 import { ExpertPaths, expertPaths, Split } from "./paths";
 import { Kitchen } from "../kitchen/kitchen";
 import { taskIdOf, trajectoryFrom, TrajectoryInfo } from "./trajectory";
+import { optimalLength } from "./planner";
 
 export interface DatasetConfig {
   /** Tasks (default: the paper's four). */
@@ -236,4 +237,20 @@ export function generateExpertData(
     out.push(stats);
   }
   return out;
+}
+
+/**
+ * How many single-turn rows the training split of a task's dataset has, as generateExpertData would
+ * write it with these settings (one row per expert state: the optimal plan lengths of the training
+ * layouts), counted by planning alone: no trajectory, reasoning or file. `stgrpo trainer plan` uses it
+ * before the dataset exists.
+ */
+export function plannedTrainRows(task: string, overrides: Partial<DatasetConfig> = {}): number {
+  const cfg: DatasetConfig = { ...DATASET_DEFAULTS, ...overrides };
+  const layouts = trainingLayouts(task, cfg.perTask, cfg.firstSeed, cfg.evalSeedsPerTask, cfg.seeds);
+  let rows = 0;
+  layouts.forEach(({ layout }, k) => {
+    if (splitOf(k, layouts.length, cfg.valFraction) === "train") rows += optimalLength(Kitchen.fromLayout(layout), { maxExpanded: cfg.maxExpanded });
+  });
+  return rows;
 }
