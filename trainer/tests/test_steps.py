@@ -60,6 +60,15 @@ def trl_count(trainer):
     return per_epoch, max_steps, sum(1 for _ in loader), micro
 
 
+def assert_counts_agree(cfg, trainer, rows):
+    """Ours equals TRL's per epoch and in all, and TRL's dataloader yields the micro-batches it claims."""
+    ours = optimizer_steps(cfg, rows)
+    per_epoch, max_steps, iterated, micro = trl_count(trainer)
+    assert (ours["steps_per_epoch"], ours["steps"]) == (per_epoch, max_steps)
+    assert iterated == micro
+    return ours
+
+
 # rows, prompts per step, G, per-device batch, epochs: exact multiples, a remainder, the remainder one
 # prompt short of a batch, several micro-batches per step (steps_per_generation = accumulation = 2).
 GRPO_CASES = [(8, 4, 2, 8, 1), (9, 4, 2, 8, 2), (11, 4, 2, 8, 1), (13, 4, 2, 4, 3), (7, 2, 2, 2, 2)]
@@ -70,13 +79,10 @@ def test_grpo_steps_are_whole_rounds_of_prompts_as_trl_counts_them(tiny_model, t
     cfg, trainer = grpo_trainer(tiny_model, rows_file(tmp_path, rows), tmp_path / "out",
                                 [f"batch.prompts_per_step={prompts}", f"trl.num_generations={g}",
                                  f"trl.per_device_train_batch_size={per_device}", f"trl.num_train_epochs={epochs}"])
-    ours = optimizer_steps(cfg, rows)
-    per_epoch, max_steps, iterated, micro = trl_count(trainer)
-    assert (ours["steps_per_epoch"], ours["steps"]) == (per_epoch, max_steps)
-    assert iterated == micro  # the dataloader really yields what its length says
+    ours = assert_counts_agree(cfg, trainer, rows)
     # the claim in words: ⌊rows / prompts⌋ steps per epoch (the incomplete round is dropped), not the ceiling
-    assert per_epoch == rows // prompts and ours["unused_rows_per_epoch"] == rows % prompts
-    assert max_steps == epochs * (rows // prompts)
+    assert ours["steps_per_epoch"] == rows // prompts and ours["unused_rows_per_epoch"] == rows % prompts
+    assert ours["steps"] == epochs * (rows // prompts)
 
 
 # rows, examples per step, per-device batch, drop_last, epochs: one micro-batch per step or two, the
@@ -89,10 +95,8 @@ def test_sft_steps_follow_the_dataloader_and_the_accumulation(tiny_model, tmp_pa
     cfg, trainer = sft_trainer(tiny_model, rows_file(tmp_path, rows), tmp_path / "out",
                                [f"batch.examples_per_step={examples}", f"trl.per_device_train_batch_size={per_device}",
                                 f"trl.dataloader_drop_last={str(drop_last).lower()}", f"trl.num_train_epochs={epochs}"])
-    ours = optimizer_steps(cfg, rows)
-    per_epoch, max_steps, iterated, micro = trl_count(trainer)
-    assert (ours["steps_per_epoch"], ours["steps"]) == (per_epoch, max_steps)
-    assert iterated == micro
+    ours = assert_counts_agree(cfg, trainer, rows)
+    assert ours["unused_rows_per_epoch"] == (rows % per_device if drop_last else 0)  # a partial micro-batch is dropped, a partial accumulation still steps
 
 
 def test_a_real_grpo_run_and_a_real_sft_run_stop_at_the_counted_step(tiny_model, tmp_path):
