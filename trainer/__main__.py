@@ -5,6 +5,8 @@
     python -m trainer serve --model DIR_OR_HUB_ID [--name NAME] [--host 127.0.0.1] [--port 0]
                             [--backend auto|transformers|vllm] [-- extra vllm serve flags]
     python -m trainer reward < cases.jsonl     # {completion, expert_action, valid_actions, acceptable?} → {reward,…}
+    python -m trainer steps --config FILE [--set KEY=VALUE]... [--rows N] [--world-size W]
+                                               # the optimizer steps TRL will take (JSON), nothing trained
 
 Multi-GPU / multi-node: `accelerate launch --config_file trainer/accelerate/<zero2|zero3|fsdp>.yaml
 -m trainer grpo --config …` (README "GPU"). A mistake in the config or the data prints one line,
@@ -54,6 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--backend", choices=["auto", "transformers", "vllm"], default="auto")
     p.add_argument("--seed", type=int, default=0)
     sub.add_parser("reward", help="score JSONL cases from stdin with the single-turn reward")
+    p = sub.add_parser("steps", help="print the optimizer steps a config takes on its dataset (JSON); trains nothing")
+    p.add_argument("--config", required=True)
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a dotted config key")
+    p.add_argument("--rows", type=int, default=None, help="dataset rows (default: count the config's dataset)")
+    p.add_argument("--world-size", type=int, default=int(os.environ.get("WORLD_SIZE", "1")), help="training processes (GPUs)")
     args = parser.parse_args(argv)
     try:
         if args.command in ("sft", "grpo"):
@@ -61,6 +68,13 @@ def main(argv: list[str] | None = None) -> int:
             from .train import run
 
             run(load_config(args.config, args.set, stage=args.command))
+        elif args.command == "steps":
+            from .config import load_config, optimizer_steps
+            from .data import read_rows
+
+            cfg = load_config(args.config, args.set)
+            rows = args.rows if args.rows is not None else len(read_rows(cfg["dataset"]))
+            print(json.dumps(optimizer_steps(cfg, rows, args.world_size)))
         elif args.command == "serve":
             from .serve import serve
 

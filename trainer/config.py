@@ -18,6 +18,7 @@ dotted key; values are YAML (`--set trl.bf16=false`).
 from __future__ import annotations
 
 import copy
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -139,3 +140,109 @@ def batch_mapping(cfg: dict, world_size: int) -> dict:
         if key in trl and trl[key] != mapped.get(key):
             raise TrainerError(f"trl.{key} = {trl[key]} contradicts batch: {batch}; set only one of them")
     return mapped
+
+
+def optimizer_steps(cfg: dict, rows: int, world_size: int = 1) -> dict:
+    """How many optimizer steps TRL 1.16 takes on `rows` dataset rows with this config: per epoch and in all.
+
+    It follows TRL's own arithmetic (trainer/tests/test_steps.py compares it with the dataloader TRL
+    builds and with a real run):
+
+    - GRPO: TRL's RepeatSampler hands out generation rounds of generation_batch_size / G prompts
+      (= `batch.prompts_per_step`) and **drops each epoch's incomplete round**, as verl's
+      `drop_last=True` does; a round feeds steps_per_generation × num_iterations micro-batches.
+      With the paper's mapping that is ⌊rows / 256⌋ optimizer steps per epoch.
+    - SFT: transformers' dataloader of per_device_train_batch_size rows per process keeps the last
+      partial batch unless `dataloader_drop_last` (the paper config sets it, as verl's SFT drops it).
+    - transformers' Trainer then takes ⌈micro-batches / gradient_accumulation_steps⌉ optimizer steps
+      per epoch (a last, short accumulation is a step) and ⌈num_train_epochs × that⌉ in all, unless
+      `max_steps` > 0 says otherwise.
+
+    Under `accelerate launch` every process sees the same number of micro-batches (the GRPO sampler is
+    shared; the SFT shards are even), so the count does not change with the GPU count when the
+    mapping keeps the global batch fixed. Fewer rows than one batch: a TrainerError (TRL refuses too).
+    """
+    if not isinstance(rows, int) or rows < 0:
+        raise TrainerError(f"rows must be a non-negative integer, got {rows!r}")
+    trl = {**cfg["trl"], **batch_mapping(cfg, world_size)}
+    per_device = int(trl.get("per_device_train_batch_size", 8))
+    accumulation = int(trl.get("gradient_accumulation_steps", 1))
+    if cfg["stage"] == "grpo":
+        g = int(trl.get("num_generations", 8))
+        if trl.get("generation_batch_size"):
+            steps_per_generation = int(trl["generation_batch_size"]) // (per_device * world_size)
+        else:
+            steps_per_generation = int(trl.get("steps_per_generation") or accumulation)
+        batch = per_device * world_size * steps_per_generation // g  # prompts per generation round
+        rounds = rows // batch  # RepeatSampler drops the incomplete round
+        micro = rounds * steps_per_generation * int(trl.get("num_iterations", 1))
+        unused = rows - rounds * batch
+        unit = "prompts"
+    else:
+        batch = per_device * world_size
+        drop_last = bool(trl.get("dataloader_drop_last", False))
+        micro = rows // batch if drop_last else -(-rows // batch)
+        unused = rows - micro * batch if drop_last else 0
+        batch *= accumulation
+        unit = "examples"
+    if micro == 0:
+        raise TrainerError(f"{rows} rows are fewer than one batch of {batch} {unit}: TRL would take no step")
+    per_epoch = micro // accumulation + int(micro % accumulation > 0)
+    epochs = float(trl.get("num_train_epochs", 3.0))
+    max_steps = int(trl.get("max_steps", -1))
+    steps = max_steps if max_steps > 0 else math.ceil(epochs * per_epoch)
+    return {"stage": cfg["stage"], "rows": rows, "world_size": world_size, "unit": unit, "batch": batch,
+            "steps_per_epoch": per_epoch, "epochs": epochs, "max_steps": max_steps, "steps": steps,
+            "unused_rows_per_epoch": unused}
+
+
+# TRL 1.16 defaults the paper configs leave as they are, with what each does to the paper's update. The
+# README's Deviations and notes/trainer.md list the same; trainer/tests/test_trl_defaults.py checks every
+# value against GRPOConfig/SFTConfig (and the advantage's ε against GRPOTrainer's source), so a TRL
+# upgrade that moves one fails there. Everything else that differs from TRL is set in the configs.
+KEPT_TRL_DEFAULTS = {
+    "grpo": {
+        # Reweights each completion's loss by π_trainer(seq)/π_vLLM(seq) and zeroes it above 3: no
+        # counterpart in the paper (verl of its time had none).
+        "vllm_importance_sampling_correction": True,
+        "vllm_importance_sampling_mode": "sequence_mask",
+        "vllm_importance_sampling_clip_max": 3.0,
+        "vllm_importance_sampling_clip_min": None,
+        # The PPO clip range (ε_high = ε): present but inactive, since num_iterations 1 and
+        # steps_per_generation = gradient accumulation make the ratio to π_old 1 (the paper: no clipping).
+        "epsilon": 0.2,
+        "epsilon_high": None,
+        "delta": None,
+        "importance_sampling_level": "token",
+        # Completions cut at max_completion_length are trained on like the others.
+        "mask_truncated_completions": False,
+        # 0.1·format + 0.9·action is summed, then normalised per group: the paper's one scalar reward.
+        "multi_objective_aggregation": "sum_then_normalize",
+        # A new order every epoch (so a different incomplete round is dropped each time).
+        "shuffle_dataset": True,
+        # Neutral sampling apart from temperature and top_p, which the config sets.
+        "top_k": 0,
+        "min_p": None,
+        "repetition_penalty": 1.0,
+        # π_ref stays the SFT model (the paper's fixed π_ref); no entropy bonus or token selection.
+        "sync_ref_model": False,
+        "entropy_coef": 0.0,
+        "top_entropy_quantile": 1.0,
+        "off_policy_mask_threshold": None,
+        # Optimizer: AdamW with β = (0.9, 0.999), ε = 1e-8, no warmup.
+        "adam_beta1": 0.9,
+        "adam_beta2": 0.999,
+        "adam_epsilon": 1e-8,
+        "warmup_steps": 0,
+    },
+    "sft": {
+        "adam_beta1": 0.9,
+        "adam_epsilon": 1e-8,
+        "packing": False,
+        "loss_type": "nll",
+    },
+}
+
+# The group-normalised advantage in GRPOTrainer (not a config field): (r − mean) / (std + 1e-4), with the
+# unbiased (n − 1) standard deviation. The paper's eq. 5 divides by sqrt(Var) with no ε; verl adds 1e-6.
+TRL_ADVANTAGE_EPSILON = 1e-4

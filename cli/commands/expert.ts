@@ -15,6 +15,7 @@ import { EndpointPolicy } from "../../lib/agent/endpoint";
 import { promptConfig } from "../../lib/agent/prompt";
 import { DATASET_PROMPT_CONFIG } from "../../lib/expert/dataset";
 import { DATASET_DEFAULTS, DatasetStats, generateExpertData, splitOf, trainingLayouts, writeTaskDataset } from "../../lib/expert/generate";
+import { REASONING_STYLES, ReasoningStyle } from "../../lib/expert/reasoning";
 import { expertPaths } from "../../lib/expert/paths";
 import { rejectionSample } from "../../lib/expert/llm";
 import { taskIdOf } from "../../lib/expert/trajectory";
@@ -40,6 +41,10 @@ on the seed the generator really used and on the layout itself) and repeated lay
   --max-expanded N   A* budget per search (default 5000000)
   --dataset-history K  completed steps shown in the rows' prompts: 0, K or all (default 1, as
                      DATASET_PROMPT_CONFIG); evaluate a model trained on them with the same --history
+  --reasoning R      how much of the remaining optimal plan the expert's reasoning spells out: full
+                     (default: the whole plan, as the prompt asks), subgoal (the next subgoal in words)
+                     or none (no plan); with history, "full" puts each later expert action into the
+                     prompt verbatim (stats.json reasoning.leak counts the rows)
   --out DIR          output root (default results/<PROFILE>/expert)
   --json             print the statistics of every task as JSON
   --quiet            no progress on stderr
@@ -70,6 +75,7 @@ const FLAGS = {
   "eval-seeds": { type: "string" },
   "max-expanded": { type: "string" },
   "dataset-history": { type: "string" },
+  reasoning: { type: "string" },
   out: { type: "string" },
   json: { type: "boolean" },
   quiet: { type: "boolean" },
@@ -114,7 +120,8 @@ function printSummary(stats: DatasetStats[]): void {
     process.stdout.write(
       `${s.task}: ${s.layouts.total} trajectories (${s.layouts.train} train, ${s.layouts.val} val), ` +
         `${s.rows.train + s.rows.val} single-turn rows, length ${s.length.min}–${s.length.max} (mean ${s.length.mean.toFixed(2)}), ` +
-        `ambiguous states ${(100 * s.ambiguity.fraction).toFixed(1)}%\n`,
+        `ambiguous states ${(100 * s.ambiguity.fraction).toFixed(1)}%, ` +
+        `expert action already in the prompt's previous reasoning ${(100 * s.reasoning.leak.verbatim / Math.max(1, s.reasoning.leak.rows)).toFixed(1)}% (${s.reasoning.style})\n`,
     );
   }
 }
@@ -143,12 +150,15 @@ export const expert: Command = {
     const root = v.out ? path.resolve(v.out) : resultsDir(currentProfile(), "expert");
     const h = v["dataset-history"];
     const prompt = h === undefined ? undefined : { historyTurns: h === "all" ? Infinity : intFlag("dataset-history", h) };
+    if (kind === "llm" && v.reasoning !== undefined) throw new UserError("--reasoning is for the planner expert (an LLM expert writes its own reasoning)");
+    const reasoning = (v.reasoning ?? DATASET_DEFAULTS.reasoning) as ReasoningStyle;
+    if (!(REASONING_STYLES as readonly string[]).includes(reasoning)) throw new UserError(`--reasoning must be ${REASONING_STYLES.join(", ")}, got "${v.reasoning}"`);
     const sink = v.quiet ? silentProgress : terminalProgress();
     const command = ["stgrpo", "expert", ...argv].join(" ");
 
     let stats: DatasetStats[];
     if (kind === "planner") {
-      stats = generateExpertData({ tasks: taskIds, perTask, firstSeed, valFraction, evalSeedsPerTask, maxExpanded, seeds, prompt }, { root, progress: sink, command });
+      stats = generateExpertData({ tasks: taskIds, perTask, firstSeed, valFraction, evalSeedsPerTask, maxExpanded, seeds, prompt, reasoning }, { root, progress: sink, command });
     } else {
       const concurrency = positive("concurrency", v.concurrency, 8);
       const spec = policySpecOf({ ...v, policy: "endpoint" } as Parameters<typeof policySpecOf>[0], concurrency);
@@ -191,7 +201,7 @@ export const expert: Command = {
           seeds: items.map((x) => ({ seed: x.layout.seed, effective_seed: x.layout.effectiveSeed, split: x.split })),
           command,
         };
-        stats.push(writeTaskDataset(paths, items, manifest, prompt ? promptConfig({ ...DATASET_PROMPT_CONFIG, ...prompt }) : DATASET_PROMPT_CONFIG));
+        stats.push(writeTaskDataset(paths, items, manifest, prompt ? promptConfig({ ...DATASET_PROMPT_CONFIG, ...prompt }) : DATASET_PROMPT_CONFIG, "llm"));
       }
     }
     if (v.json) printJson(stats);

@@ -10,6 +10,7 @@ import { gpuStatus, requireGpu } from "../../lib/trainer/gpu";
 import { train } from "../../lib/trainer/run";
 import { serveModel } from "../../lib/trainer/serve";
 import { trainerCommandLine, trainingPlan } from "../../lib/trainer/pipeline";
+import { stageSteps, stepsLine } from "../../lib/trainer/steps";
 
 const usage = `usage: stgrpo trainer <sft|grpo|all|plan|serve|gpu> [options]
 
@@ -20,7 +21,8 @@ trainer/configs/paper-*.yaml and needs a CUDA GPU; other profiles train the test
   sft  --task T      SFT on results/<profile>/expert/<task>/train.jsonl → results/<profile>/trainer/<task>/sft
   grpo --task T      GRPO from the task's SFT model → results/<profile>/trainer/<task>/grpo
   all  --task T      sft, then grpo (the paper's recipe)
-  plan --task T      print the python commands these run, train nothing
+  plan --task T      print the python commands these run and the optimizer steps each stage takes
+                     (TRL's count on the task's dataset, planned when not yet written); train nothing
   serve --model DIR_OR_HUB_ID [--name N] [--port P] [--backend auto|transformers|vllm]
                      serve on an OpenAI-compatible endpoint until interrupted (prints the endpoint)
   gpu                say whether a CUDA GPU is usable (exit 1 with the reason if not)
@@ -101,7 +103,9 @@ export const trainer: Command = {
     const plan = trainingPlan(values.task, { profile, dataset: values.dataset, set: { sft: sets, grpo: sets } });
     const stages = sub === "all" || sub === "plan" ? [plan.sft, plan.grpo] : [plan[sub]];
     if (sub === "plan") {
-      for (const s of stages) process.stdout.write(trainerCommandLine(s) + "\n");
+      const planned = stages.map((s) => ({ stage: s.stage, command: trainerCommandLine(s), steps: stageSteps(s, { plannedIfMissing: values.dataset === undefined }) }));
+      if (values.json) printJson(planned);
+      else for (const p of planned) process.stdout.write(`# ${stepsLine(p.steps)}\n${p.command}\n`);
       return 0;
     }
     requireGpu({ profile });

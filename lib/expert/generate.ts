@@ -21,6 +21,9 @@ import { DATASET_PROMPT_CONFIG, ExpertTrajectory, singleTurnRows, SingleTurnRow,
 import { ExpertPaths, expertPaths, Split } from "./paths";
 import { Kitchen } from "../kitchen/kitchen";
 import { taskIdOf, trajectoryFrom, TrajectoryInfo } from "./trajectory";
+import { optimalLength } from "./planner";
+import type { ReasoningStyle } from "./reasoning";
+import { historyLeak, LeakStats } from "./leak";
 
 export interface DatasetConfig {
   /** Tasks (default: the paper's four). */
@@ -42,6 +45,13 @@ export interface DatasetConfig {
    * evaluated with the same config; the manifest records it.
    */
   prompt?: Partial<PromptConfig>;
+  /**
+   * How much of the remaining optimal plan the expert's reasoning spells out (lib/expert/reasoning.ts):
+   * "full" (default: the whole plan, as the prompt's instructions ask), "subgoal" (the next subgoal
+   * in words) or "none" (no plan). With history in the prompt, "full" puts each later expert action
+   * into the prompt verbatim; stats.json's `reasoning.leak` counts how often.
+   */
+  reasoning: ReasoningStyle;
 }
 
 export const DATASET_DEFAULTS: Readonly<DatasetConfig> = Object.freeze({
@@ -50,6 +60,7 @@ export const DATASET_DEFAULTS: Readonly<DatasetConfig> = Object.freeze({
   firstSeed: 10000,
   valFraction: 0.1,
   evalSeedsPerTask: 100,
+  reasoning: "full",
 });
 
 /** A training layout: the seed asked for and the seed the generator used. */
@@ -145,9 +156,19 @@ export interface DatasetStats {
   ambiguity: AmbiguityStats;
   chars: { promptMean: number; completionMean: number; completionMax: number };
   planner: { ms: number; expanded: number };
+  /**
+   * The reasoning style of the completions ("llm": the LLM expert's own), and over all rows (train and
+   * validation) how often the prompt's previous reasoning already states the expert action (leak.ts).
+   */
+  reasoning: { style: ReasoningStyle | "llm"; leak: LeakStats };
 }
 
-function summarize(task: string, items: { layout: TrainingLayout; trajectory: ExpertTrajectory; info: TrajectoryInfo; split: Split }[], rows: Record<Split, SingleTurnRow[]>): DatasetStats {
+function summarize(
+  task: string,
+  items: { layout: TrainingLayout; trajectory: ExpertTrajectory; info: TrajectoryInfo; split: Split }[],
+  rows: Record<Split, SingleTurnRow[]>,
+  style: ReasoningStyle | "llm",
+): DatasetStats {
   const lengths = items.map((x) => x.trajectory.length);
   const histogram: Record<string, number> = {};
   for (const L of lengths) histogram[L] = (histogram[L] ?? 0) + 1;
@@ -169,6 +190,7 @@ function summarize(task: string, items: { layout: TrainingLayout; trajectory: Ex
     ambiguity: ambiguityStats(items.map((x) => x.info)),
     chars: { promptMean: mean(all.map(chars)), completionMean: mean(completion), completionMax: Math.max(...completion) },
     planner: { ms: items.reduce((a, x) => a + x.info.ms, 0), expanded: items.reduce((a, x) => a + x.info.expanded, 0) },
+    reasoning: { style, leak: historyLeak(all) },
   };
 }
 
@@ -178,6 +200,7 @@ export function writeTaskDataset(
   items: { layout: TrainingLayout; trajectory: ExpertTrajectory; info: TrajectoryInfo; split: Split }[],
   manifest: Record<string, unknown>,
   prompt: PromptConfig = DATASET_PROMPT_CONFIG,
+  reasoning: ReasoningStyle | "llm" = "full",
 ): DatasetStats {
   if (items.length === 0) throw new UserError(`no expert trajectories to write to ${paths.dir}`);
   const rows: Record<Split, SingleTurnRow[]> = { train: [], val: [] };
@@ -186,7 +209,7 @@ export function writeTaskDataset(
     trajLines.push(JSON.stringify({ ...trajectoryRecord(x.trajectory), split: x.split }));
     rows[x.split].push(...singleTurnRows(x.trajectory, prompt));
   }
-  const stats = summarize(items[0].trajectory.task, items, rows);
+  const stats = summarize(items[0].trajectory.task, items, rows, reasoning);
   const jsonl = (xs: unknown[]) => xs.map((x) => JSON.stringify(x) + "\n").join("");
   writeFileAtomic(paths.trajectories, trajLines.map((l) => l + "\n").join(""));
   writeFileAtomic(paths.train, jsonl(rows.train));
@@ -218,7 +241,7 @@ export function generateExpertData(
     const layouts = trainingLayouts(task, cfg.perTask, cfg.firstSeed, cfg.evalSeedsPerTask, cfg.seeds);
     const progress = new Progress(`expert ${id}`, layouts.length, opts.progress ?? silentProgress);
     const items = layouts.map(({ seed, effectiveSeed, layout }, k) => {
-      const { trajectory, info } = trajectoryFrom(Kitchen.fromLayout(layout), { task, seed, effectiveSeed }, { maxExpanded: cfg.maxExpanded });
+      const { trajectory, info } = trajectoryFrom(Kitchen.fromLayout(layout), { task, seed, effectiveSeed }, { maxExpanded: cfg.maxExpanded, reasoning: cfg.reasoning });
       progress.tick();
       return { layout: { seed, effectiveSeed }, trajectory, info, split: splitOf(k, layouts.length, cfg.valFraction) };
     });
@@ -231,9 +254,25 @@ export function generateExpertData(
       command: opts.command ?? null,
     };
     const prompt = cfg.prompt ? promptConfig({ ...DATASET_PROMPT_CONFIG, ...cfg.prompt }) : DATASET_PROMPT_CONFIG;
-    const stats = writeTaskDataset(expertPaths(task, { root: opts.root, profile: opts.profile }), items, manifest, prompt);
+    const stats = writeTaskDataset(expertPaths(task, { root: opts.root, profile: opts.profile }), items, manifest, prompt, cfg.reasoning);
     progress.finish(`${stats.rows.train + stats.rows.val} rows`);
     out.push(stats);
   }
   return out;
+}
+
+/**
+ * How many single-turn rows the training split of a task's dataset has, as generateExpertData would
+ * write it with these settings (one row per expert state: the optimal plan lengths of the training
+ * layouts), counted by planning alone: no trajectory, reasoning or file. `stgrpo trainer plan` uses it
+ * before the dataset exists.
+ */
+export function plannedTrainRows(task: string, overrides: Partial<DatasetConfig> = {}): number {
+  const cfg: DatasetConfig = { ...DATASET_DEFAULTS, ...overrides };
+  const layouts = trainingLayouts(task, cfg.perTask, cfg.firstSeed, cfg.evalSeedsPerTask, cfg.seeds);
+  let rows = 0;
+  layouts.forEach(({ layout }, k) => {
+    if (splitOf(k, layouts.length, cfg.valFraction) === "train") rows += optimalLength(Kitchen.fromLayout(layout), { maxExpanded: cfg.maxExpanded });
+  });
+  return rows;
 }

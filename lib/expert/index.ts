@@ -6,6 +6,7 @@ export * from "./planner";
 export * from "./reasoning";
 export * from "./trajectory";
 export * from "./dataset";
+export * from "./leak";
 export * from "./paths";
 export * from "./statespace";
 export * from "./generate";

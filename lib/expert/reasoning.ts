@@ -8,6 +8,15 @@
  * the remaining number of cuts of a partly cut item, which the observation hides; the reasoning
  * states it as the plan's count of remaining cuts ("2 more cuts"), which the agent could have kept
  * track of from its own history.
+ *
+ * How much of the plan the reasoning spells out is a dataset option (`ReasoningStyle`):
+ * - `full` (the default): the whole remaining optimal plan, step by step — what the prompt's
+ *   instructions ask for ("write out a complete step-by-step plan", Robotouille's plan-then-act
+ *   prompt). With one step of history in the prompt, the previous reasoning then lists the expert
+ *   action of every later state verbatim, as its second step (`historyLeak` measures it);
+ * - `subgoal`: the next subgoal only, in words (the next put-down, stack, cook, cut or fry of the plan,
+ *   never an action line), and the plan's length;
+ * - `none`: the goal, what is done and still to bring, and where the robot is: no plan at all.
  */
 import { COOKED, CUT, CUT_REPETITIONS, FRIED, ITEM_FLAGS } from "../kitchen/domain";
 import { EngineState, FX_REPEAT_CUT, FX_STRIDE, KitchenModel, stackOf } from "../kitchen/engine";
@@ -147,12 +156,36 @@ function stillNeeds(m: KitchenModel, st: EngineState, role: Role, i: number): st
   return out;
 }
 
-/** The reasoning of one expert step: goal, done, to do, the robot, the remaining plan. */
+/** How much of the remaining plan an expert reasoning spells out (see the module comment). */
+export const REASONING_STYLES = ["full", "subgoal", "none"] as const;
+export type ReasoningStyle = (typeof REASONING_STYLES)[number];
+
+/**
+ * The plan's next subgoal in words: its first step that puts an item down, stacks, cooks, cuts, fries
+ * or waits (the moves and pick-ups before it are how to get there). Worded so that no action line of
+ * the kitchen appears in it verbatim.
+ */
+export function nextSubgoal(plan: readonly string[]): string {
+  for (const a of plan) {
+    const w = a.split(" ");
+    const using = w.indexOf("using");
+    if (a === "Do nothing") return "wait until the cooking or frying is done";
+    if (w[0] === "Place" && using > 0) return `get ${w[1]} onto ${w.slice(3, using).join(" ")}`;
+    if (w[0] === "Stack" && using > 0) return `get ${w[1]} on top of ${w.slice(5, using).join(" ")}`;
+    if (w[0] === "Cook" && using > 0) return `get ${w[1]} cooking on ${w.slice(3, using).join(" ")}`;
+    if (w[0] === "Fry" && using > 0) return `get ${w[1]} frying on ${w.slice(3, using).join(" ")}`;
+    if (w[0] === "Cut" && using > 0) return `get ${w[1]} cut on ${w.slice(3, using).join(" ")}`;
+  }
+  return "reach the goal";
+}
+
+/** The reasoning of one expert step: goal, done, to do, the robot, and as much of the remaining plan as `style` says. */
 export function expertReasoning(
   m: KitchenModel,
   bindings: RecipeBinding[] | null,
   st: EngineState,
   plan: readonly string[],
+  style: ReasoningStyle = "full",
 ): string {
   const s = st.s;
   const lines: string[] = [];
@@ -203,8 +236,14 @@ export function expertReasoning(
   const held = s[1] >= 0 ? `holding ${m.itemNames[s[1]]}` : "holding nothing";
   const at = s[0] >= 0 ? `at ${m.stationNames[s[0]]}` : "facing no station";
   lines.push(`${m.playerName} is ${at}, ${held}.`);
-  lines.push(`The shortest plan from here takes ${plan.length} step${plan.length === 1 ? "" : "s"}:`);
-  plan.forEach((a, k) => lines.push(`${k + 1}. ${a}`));
-  lines.push("I take its first step.");
+  const steps = `${plan.length} step${plan.length === 1 ? "" : "s"}`;
+  if (style === "full") {
+    lines.push(`The shortest plan from here takes ${steps}:`);
+    plan.forEach((a, k) => lines.push(`${k + 1}. ${a}`));
+    lines.push("I take its first step.");
+  } else if (style === "subgoal") {
+    lines.push(`The shortest plan from here takes ${steps}. Next subgoal: ${nextSubgoal(plan)}.`);
+    lines.push("I take the first step towards it.");
+  }
   return lines.join("\n");
 }

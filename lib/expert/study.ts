@@ -8,11 +8,17 @@ import { loadLayoutInfo } from "../kitchen/instantiate";
 import { Kitchen } from "../kitchen/kitchen";
 import type { VegaLiteSpec } from "../viz/render";
 import { Progress, ProgressSink, silentProgress } from "../util/progress";
-import type { ExpertTrajectory } from "./dataset";
+import { DATASET_PROMPT_CONFIG, ExpertTrajectory, singleTurnRows } from "./dataset";
+import type { PromptConfig } from "../agent/prompt";
+import { historyLeak, LeakStats } from "./leak";
+import { REASONING_STYLES, ReasoningStyle } from "./reasoning";
 import type { AmbiguityStats, DatasetStats } from "./generate";
 import { ambiguityStats } from "./generate";
 import { reachableStates } from "./statespace";
-import { trajectoryFrom, TrajectoryInfo } from "./trajectory";
+import { trajectoryFrom, TrajectoryInfo, withReasoning } from "./trajectory";
+
+/** k of n as a percentage with one decimal ("—" for none). */
+const pct = (k: number, n: number) => (n ? `${((100 * k) / n).toFixed(1)}%` : "—");
 
 /** One evaluation layout, planned. */
 export interface EvalLayoutRow {
@@ -129,11 +135,12 @@ export function ambiguityTable(evalAmb: Record<string, AmbiguityStats>, train?: 
 
 /** Markdown: dataset statistics per task. */
 export function datasetTable(stats: readonly DatasetStats[]): string {
-  const head = "| task | trajectories (train/val) | single-turn rows (train/val) | seeds | length mean (min–max) | ambiguous states | prompt chars | completion chars (mean/max) | planner ms |";
-  const sep = "|---|---|---|---|---|---|---|---|---|";
+  const head =
+    "| task | trajectories (train/val) | single-turn rows (train/val) | seeds | length mean (min–max) | ambiguous states | prompt chars | completion chars (mean/max) | reasoning | expert action in the prompt | planner ms |";
+  const sep = "|---|---|---|---|---|---|---|---|---|---|---|";
   const lines = stats.map(
     (s) =>
-      `| ${s.task} | ${s.layouts.train}/${s.layouts.val} | ${s.rows.train}/${s.rows.val} | ${s.layouts.seeds[0]}–${s.layouts.seeds[1]} | ${s.length.mean.toFixed(2)} (${s.length.min}–${s.length.max}) | ${(100 * s.ambiguity.fraction).toFixed(1)}% | ${Math.round(s.chars.promptMean)} | ${Math.round(s.chars.completionMean)}/${s.chars.completionMax} | ${Math.round(s.planner.ms)} |`,
+      `| ${s.task} | ${s.layouts.train}/${s.layouts.val} | ${s.rows.train}/${s.rows.val} | ${s.layouts.seeds[0]}–${s.layouts.seeds[1]} | ${s.length.mean.toFixed(2)} (${s.length.min}–${s.length.max}) | ${(100 * s.ambiguity.fraction).toFixed(1)}% | ${Math.round(s.chars.promptMean)} | ${Math.round(s.chars.completionMean)}/${s.chars.completionMax} | ${s.reasoning.style} | ${pct(s.reasoning.leak.verbatim, s.reasoning.leak.rows)} | ${Math.round(s.planner.ms)} |`,
   );
   return [head, sep, ...lines].join("\n");
 }
@@ -215,4 +222,42 @@ export function ambiguityFigure(evalAmb: Record<string, AmbiguityStats>, train?:
       tooltip: [{ field: "states", type: "quantitative" }, { field: "fraction", type: "quantitative", format: ".3f" }],
     },
   } as VegaLiteSpec;
+}
+
+/** One task's leak under one reasoning style. */
+export interface LeakRow {
+  task: string;
+  style: ReasoningStyle;
+  leak: LeakStats;
+}
+
+/**
+ * The same planner trajectories in every reasoning style, cut into rows with the dataset prompt, and
+ * how often each row's prompt already states its expert action (leak.ts). Replays, never re-plans.
+ */
+export function reasoningLeakStudy(
+  trajectories: Record<string, readonly ExpertTrajectory[]>,
+  opts: { styles?: readonly ReasoningStyle[]; prompt?: PromptConfig } = {},
+): LeakRow[] {
+  const out: LeakRow[] = [];
+  for (const [task, trajs] of Object.entries(trajectories)) {
+    for (const style of opts.styles ?? REASONING_STYLES) {
+      const rows = trajs.flatMap((t) => singleTurnRows(withReasoning(t, style), opts.prompt ?? DATASET_PROMPT_CONFIG));
+      out.push({ task, style, leak: historyLeak(rows) });
+    }
+  }
+  return out;
+}
+
+/** Markdown: per task and reasoning style, the share of rows whose expert action the prompt's previous reasoning states. */
+export function reasoningLeakTable(rows: readonly LeakRow[]): string {
+  const styles = [...new Set(rows.map((r) => r.style))];
+  const head = `| task | rows | rows with a previous reasoning | ${styles.map((s) => `\`${s}\`: action in it (as its next step)`).join(" | ")} |`;
+  const sep = `|---|---|---|${styles.map(() => "---").join("|")}|`;
+  const lines = [...new Set(rows.map((r) => r.task))].map((task) => {
+    const rs = styles.map((s) => rows.find((r) => r.task === task && r.style === s)!);
+    const { rows: n, withHistory } = rs[0].leak;
+    return `| ${task} | ${n} | ${pct(withHistory, n)} | ${rs.map((r) => `${pct(r.leak.verbatim, r.leak.rows)} (${pct(r.leak.nextStep, r.leak.rows)})`).join(" | ")} |`;
+  });
+  return [head, sep, ...lines].join("\n");
 }

@@ -9,7 +9,9 @@
  *    step counts in [1, T] summing to S, S/k rounding to the printed ASST and (S + (n − k)·T)/n to the
  *    printed ASAT;
  * 4. optionally **reachability**: given the optimal plan length of each evaluation layout (lib/expert's
- *    planner on Robotouille's seeds), k successes cannot average fewer steps than the k shortest optima;
+ *    planner on Robotouille's seeds), k successes cannot average fewer steps than the k shortest optima.
+ *    Passing it shows the published numbers are *consistent with* those layouts, not that they were
+ *    played; `floorSpecificity` measures how often a random set of seeded layouts would pass too;
  * 5. across tables: the paper's SFT+GRPO row of Table 1 equals the diagonal of Tables 2–4.
  * A failing cell gets the nearest readings that would make it consistent (change one number).
  */
@@ -20,6 +22,7 @@ import type { Grid, GridCell } from "./grid";
 import { cellText } from "./grid";
 import { taskTitle } from "./paper";
 import type { CellStats, ResultSet } from "./types";
+import { Rng } from "../util/rng";
 
 export interface Reconstruction {
   /** Successful episodes. */
@@ -104,6 +107,17 @@ function describe(rs: Reconstruction[], n: number, T: number): string {
   return `${r.k} success${r.k > 1 ? "es" : ""} in ${n} taking ${r.S} steps in all (ASST ${fixed(asst, 2)}${r.k === 1 && r.S === T ? ", exactly the timeout" : ""})`;
 }
 
+/** The fewest steps k successes can average: the mean of the k shortest optimal plans. */
+export function asstFloor(optima: readonly number[], k: number): number {
+  return [...optima].sort((a, b) => a - b).slice(0, k).reduce((a, b) => a + b, 0) / k;
+}
+
+/** Does a printed ASST reach the floor, allowing for its rounding? */
+const clearsFloor = (asst: number, floor: number, decimals: number | undefined) => asst + half(decimals) + 1e-9 >= floor;
+
+/** Does a printed ASST sit exactly on the floor (the floor prints as the ASST)? */
+const onFloor = (asst: number, floor: number, decimals: number | undefined) => printsAs(floor, asst, decimals);
+
 export function auditCell(c: CellStats, where: { table: "table1" | "cross_task"; task: string; model: string; trained_on?: string }, opts: AuditOptions = {}): AuditCell {
   const T = c.timeout;
   const d = c.decimals ?? {};
@@ -152,8 +166,8 @@ export function auditCell(c: CellStats, where: { table: "table1" | "cross_task";
   const optima = opts.optima?.[where.task];
   const k = Math.round(c.sr * c.n);
   if (optima && c.runs === 1 && c.asst !== null && k >= 1 && k <= optima.length) {
-    asst_floor = [...optima].sort((a, b) => a - b).slice(0, k).reduce((a, b) => a + b, 0) / k;
-    reachable = c.asst + half(d.asst) + 1e-9 >= asst_floor;
+    asst_floor = asstFloor(optima, k);
+    reachable = clearsFloor(c.asst, asst_floor, d.asst);
     if (!reachable) problems.push(`ASST ${cellText(c, "asst")} is below ${fixed(asst_floor, 2)}, the mean of the ${k} shortest optimal plans of ${where.task}'s evaluation layouts`);
   }
   return {
@@ -233,7 +247,9 @@ export function auditGrid(a: AuditResult, rs: ResultSet): Grid {
     label: "Audit",
     caption:
       `${rs.title}: does ASAT = SR·ASST + (1 − SR)·T hold in every cell (T: the task's timeout; within the printed precision), is ASST "—" exactly when SR = 0, and can ${rs.table1[0]?.n ?? 10} integer episodes print the cell's three numbers?` +
-      (withOptima ? " Reachable: k = SR·n successes average at least the mean of the k shortest optimal plans among the evaluation layouts." : ""),
+      (withOptima
+        ? " Reachable: k = SR·n successes average at least the mean of the k shortest optimal plans among the evaluation layouts (consistency with those layouts, not proof that they were played)."
+        : ""),
     header: ["Table", "Task", "Model", "SR", "ASAT", "ASST", "T", "SR·ASST+(1−SR)·T", "identity", "ASST defined iff SR>0", "integer episodes", ...(withOptima ? ["reachable (ASST floor)"] : []), "verdict"],
     align: ["c", "l", "l", "c", "c", "c", "c", "c", "c", "c", "c", ...(withOptima ? ["c" as const] : []), "c"],
     rows,
@@ -277,4 +293,98 @@ export function auditCsv(a: AuditResult): string {
     head,
     ...a.cells.map((c) => [c.table, c.task, c.model, c.trained_on ?? "", c.sr, c.asat, c.asst, opt(c.timeout, String), opt(c.predicted_asat, (v) => v.toFixed(4)), String(c.identity_ok), String(c.definition_ok), String(c.reconstructible), opt(c.asst_floor, (v) => v.toFixed(4)), c.reachable === null ? "" : String(c.reachable), String(c.ok), c.problems.join("; ")]),
   ]);
+}
+
+/** How specific the floor evidence is (floorSpecificity). */
+export interface FloorSpecificity {
+  draws: number;
+  /** Layouts drawn per task (the evaluation's count) and the pool drawn from. */
+  layoutsPerTask: number;
+  poolPerTask: number;
+  /** The cells the floor applies to (one run, an ASST, k ≤ layouts). */
+  cells: number;
+  /** The cells whose ASST sits exactly on the evaluation layouts' floor. */
+  onFloor: string[];
+  /** Share of draws on which every cell's ASST clears the drawn layouts' floor. */
+  allReachable: number;
+  /** Share of draws on which the same cells sit exactly on the drawn layouts' floor. */
+  sameOnFloor: number;
+}
+
+/**
+ * The audit's floor check says the published ASSTs are consistent with the evaluation layouts' optimal
+ * lengths, and some sit exactly on the floor. How much does that say about which layouts were played?
+ * Draw `draws` random sets of as many layouts per task from a pool of seeded layouts' optimal lengths
+ * (optima.ts seededOptima) and count how often every published ASST would clear the floor, and how
+ * often the same cells would sit exactly on it. Seeded, so a rerun gives the same shares.
+ */
+export function floorSpecificity(rs: ResultSet, evalOptima: Record<string, number[]>, pool: Record<string, number[]>, opts: { draws?: number; seed?: number } = {}): FloorSpecificity {
+  const cells = [
+    ...rs.table1.map((c) => ({ c, task: c.task, name: `Table 1 ${taskTitle(c.task)} / ${c.model}` })),
+    ...rs.cross.map((c) => ({ c, task: c.evaluated_on, name: `Tables 2–4 ${taskTitle(c.trained_on)} → ${taskTitle(c.evaluated_on)}` })),
+  ]
+    .map((x) => ({ ...x, k: Math.round(x.c.sr * x.c.n), decimals: x.c.decimals?.asst }))
+    .filter((x) => x.c.runs === 1 && x.c.asst !== null && x.k >= 1 && evalOptima[x.task] && x.k <= evalOptima[x.task].length && pool[x.task]);
+  const floored = (optima: Record<string, number[]>) => cells.filter((x) => onFloor(x.c.asst!, asstFloor(optima[x.task], x.k), x.decimals));
+  const real = new Set(floored(evalOptima));
+  const n = Math.max(...Object.values(evalOptima).map((o) => o.length));
+  const rng = new Rng(opts.seed ?? 1);
+  const draws = opts.draws ?? 10_000;
+  let allReachable = 0;
+  let sameOnFloor = 0;
+  for (let d = 0; d < draws; d++) {
+    const drawn: Record<string, number[]> = {};
+    for (const [task, lengths] of Object.entries(pool)) {
+      const picked = new Set<number>();
+      const want = Math.min(evalOptima[task]?.length ?? n, lengths.length);
+      while (picked.size < want) picked.add(rng.int(lengths.length)); // distinct layouts, as the evaluation's
+      drawn[task] = [...picked].map((i) => lengths[i]);
+    }
+    if (cells.every((x) => clearsFloor(x.c.asst!, asstFloor(drawn[x.task], x.k), x.decimals))) allReachable++;
+    if ([...real].every((x) => onFloor(x.c.asst!, asstFloor(drawn[x.task], x.k), x.decimals))) sameOnFloor++;
+  }
+  return {
+    draws,
+    layoutsPerTask: n,
+    poolPerTask: Math.min(...Object.values(pool).map((p) => p.length)),
+    cells: cells.length,
+    onFloor: [...real].map((x) => `${x.name} (SR ${cellText(x.c, "sr")}, ASST ${cellText(x.c, "asst")})`),
+    allReachable: allReachable / draws,
+    sameOnFloor: sameOnFloor / draws,
+  };
+}
+
+/** Per task, how common each optimal length is in a pool of seeded layouts, as shares. */
+export function lengthShares(pool: Record<string, number[]>): Record<string, Record<number, number>> {
+  return Object.fromEntries(
+    Object.entries(pool).map(([task, lengths]) => {
+      const h: Record<number, number> = {};
+      for (const L of lengths) h[L] = (h[L] ?? 0) + 1 / lengths.length;
+      return [task, h];
+    }),
+  );
+}
+
+/**
+ * Markdown: the floor evidence weighed. Per task, the evaluation layouts' optimal lengths and how common
+ * each of them is among seeded layouts; then how often random layout sets would pass the floor check
+ * and put the same cells on it.
+ */
+export function floorSpecificityMarkdown(f: FloorSpecificity, evalOptima: Record<string, number[]>, pool: Record<string, number[]>): string {
+  const shares = lengthShares(pool);
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const rows = Object.entries(evalOptima).map(([task, optima]) => {
+    const common = Object.entries(shares[task] ?? {}).sort((a, b) => b[1] - a[1])[0];
+    const lengths = [...new Set(optima)].sort((a, b) => a - b).map((L) => `${L}: ${pct(shares[task]?.[L] ?? 0)}`);
+    return `| ${taskTitle(task)} | ${optima.join(", ")} | ${lengths.join("; ")} | ${common ? `${common[0]} (${pct(common[1])})` : "—"} |`;
+  });
+  return [
+    `| task | optimal lengths of the evaluation layouts | how common each is among ${f.poolPerTask} seeded layouts | most common length |`,
+    "|---|---|---|---|",
+    ...rows,
+    "",
+    `Cells on the floor of the evaluation layouts: ${f.onFloor.length ? f.onFloor.join("; ") : "none"}.`,
+    "",
+    `Of ${f.draws.toLocaleString("en")} random sets of ${f.layoutsPerTask} seeded layouts per task, ${pct(f.allReachable)} let all ${f.cells} published ASSTs clear the floor, and ${pct(f.sameOnFloor)} put the same cells exactly on it.`,
+  ].join("\n");
 }

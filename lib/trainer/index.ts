@@ -3,3 +3,4 @@ export * from "./gpu";
 export * from "./run";
 export * from "./serve";
 export * from "./pipeline";
+export * from "./steps";

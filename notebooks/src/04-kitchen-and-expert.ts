@@ -36,8 +36,11 @@ import {
   generateExpertData,
   layoutDetailTable,
   loadExpertDataset,
+  loadExpertTrajectories,
   optimalLengthFigure,
   optimalLengthTable,
+  reasoningLeakStudy,
+  reasoningLeakTable,
   trajectoryTable,
 } from "./lib/expert/index";
 
@@ -141,6 +144,23 @@ showMarkdown(ambiguityTable(evalAmbiguity, stats));
 
 // %%
 await showFigure(ambiguityFigure(evalAmbiguity, stats), "04-ambiguity");
+
+// %% [markdown]
+// ### What the prompt already says: the expert action in the previous reasoning
+//
+// The dataset's reasoning spells out the whole remaining optimal plan (style `full`, as the prompt's
+// instructions ask), and the prompt carries the previous step's reasoning as history. So from a
+// trajectory's second state on, the expert action is already in the prompt, verbatim, as the step
+// after the one just taken: the single-turn problem there is "follow the plan you wrote". The paper's
+// Llama expert also plans in its reasoning, but its plans are imperfect, so copying them is not always
+// right. The same trajectories in the two other styles `stgrpo expert --reasoning` offers — the next
+// subgoal in words only, or no plan at all — are built to put no action line into the prompt. The table counts,
+// over every row (train and validation), the share whose expert action is a line of the previous
+// reasoning, and in brackets the share where it is the line right after the previous action.
+
+// %%
+const leak = reasoningLeakStudy(Object.fromEntries(stats.map((s) => [s.task, loadExpertTrajectories(s.task, { profile: config.profile })])), { prompt: config.prompt });
+showMarkdown(reasoningLeakTable(leak));
 
 // %% [markdown]
 // One row of the burger training set, as the trainer reads it (TRL's conversational
