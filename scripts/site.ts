@@ -164,7 +164,7 @@ function mathPlugin(md: MarkdownIt.MarkdownIt): void {
 /** Markdown cells: with math. HTML in a cell is kept, as Jupyter keeps it. */
 const markdownCells = new MarkdownIt({ html: true }).use(mathPlugin);
 /** Markdown outputs (tables, notes a cell shows): no math, so that "$" stays a dollar. */
-const markdownOutputs = new MarkdownIt({ html: true });
+const markdownOutputs = new MarkdownIt({ html: true }).use(blankTimingColumns);
 
 /** A Markdown cell as the site renders it (HTML with KaTeX markup). */
 export const renderMarkdownCell = (text: string): string => markdownCells.render(text);
@@ -208,7 +208,7 @@ function relativise(text: string, where: string): string {
  * Output that changes from run to run while no result does, kept off the published pages so that a
  * rerun that changes no result changes no file: the elapsed time in progress lines (lib/util/progress.ts:
  * "planning evaluation layouts 44/44 (1.2s)" → "… 44/44"), and whole lines that count the jobs a
- * resumed run found done or time the run. When a rerun of `make site` changes files while the results
+ * resumed run found done or time the run; and timing columns of tables (below). When a rerun of `make site` changes files while the results
  * did not change (git diff docs/), the line that did belongs here.
  */
 const ELAPSED = / \((?:\d+(?:\.\d+)?s|\d+m\d{2}s)(?: eta [^)]*)?\)/g;
@@ -217,6 +217,34 @@ const RUN_DEPENDENT_LINES: RegExp[] = [
   /^\d+ job\(s\) ran, \d+ were already done\.$/, // notebook 05
   /^Wall time \d+ s\b/, // lib/learn/study/markdown.ts timingsMarkdown: wall time, job times, load
 ];
+
+/** Table columns that time the run (lib/expert/study.ts: "plan ms", "planner ms"): their cells are
+ * shown as "…" on the published pages, for the same reason. */
+const RUN_DEPENDENT_COLUMN = /(^|\s)(ms|seconds)$/;
+
+/** In every table of a Markdown output, the cells of a timing column become "…" (a markdown-it core
+ * rule: the header's text picks the columns, whatever the table's escaping and alignment). */
+function blankTimingColumns(md: MarkdownIt.MarkdownIt): void {
+  md.core.ruler.push("blank_timing_columns", (state) => {
+    let columns: Set<number> | null = null;
+    let col = 0;
+    let inHead = false;
+    for (const t of state.tokens) {
+      if (t.type === "table_open") columns = new Set();
+      else if (t.type === "thead_open") inHead = true;
+      else if (t.type === "thead_close") inHead = false;
+      else if (t.type === "tr_open") col = 0;
+      else if (t.type === "th_open" || t.type === "td_open") col++;
+      else if (t.type === "inline" && columns) {
+        if (inHead && RUN_DEPENDENT_COLUMN.test(t.content.trim())) columns.add(col);
+        else if (!inHead && columns.has(col) && t.content.trim()) {
+          t.content = "…";
+          t.children = [Object.assign(new state.Token("text", "", 0), { content: "…" })];
+        }
+      } else if (t.type === "table_close") columns = null;
+    }
+  });
+}
 
 /** Counts the run-dependent lines left out, per notebook, for the stderr note. */
 const leftOut = new Map<string, number>();
@@ -273,12 +301,12 @@ function titleAndSummary(markdown: string, where: string, md: MarkdownIt.Markdow
 
 const OMITTED = '<p class="omitted">(Run-dependent output — timings, jobs a resumed run found done — is left off the published page.)</p>';
 
-/** Markup for the mime type a notebook front end would show, and the figure files it needs. */
+/** Markup for the mime type a notebook front end would show, and the figure files it needs (error
+ * outputs never get here: readExecuted refuses a notebook that has one). */
 function renderOutput(o: NotebookOutput, where: string, figureBase: string, alt: string, files: SiteFile[]): string {
   const text = (s: string | string[] | undefined, elapsed: boolean) => publishable(stripAnsi(relativise(joined(s), where)), where, elapsed);
   const pre = (cls: string, s: string) => (s.trim() ? `<pre class="${cls}">${htmlEscape(s)}</pre>` : OMITTED);
   if (o.output_type === "stream") return pre(`output stream${o.name === "stderr" ? " stderr" : ""}`, text(o.text, true));
-  if (o.output_type === "error") return `<pre class="output stderr">${htmlEscape(stripAnsi(`${o.ename}: ${o.evalue}`))}</pre>`;
   const data = o.data ?? {};
   if (data["image/svg+xml"] !== undefined) {
     let svg = joined(data["image/svg+xml"]);
@@ -299,7 +327,8 @@ function renderOutput(o: NotebookOutput, where: string, figureBase: string, alt:
     return md.trim() ? `<div class="output markdown">${markdownOutputs.render(md)}</div>` : OMITTED;
   }
   if (data["text/plain"] !== undefined) return pre("output", text(data["text/plain"], true));
-  return "";
+  // An output the site cannot show would vanish from the page: say so instead.
+  throw new UserError(`${where}: no way to publish an output of type ${Object.keys(data).join(", ") || o.output_type}`);
 }
 
 /** One notebook as a page: Markdown cells rendered (with math), code cells as code and their outputs. */
@@ -365,7 +394,7 @@ function tablesPage(source: TablesSource, files: SiteFile[]): Page {
     return `![${alt}](${to})`;
   });
   const body = `<div class="output markdown">${markdownOutputs.render(relativise(md, name))}</div>`;
-  return { file: source.file, title, summary, thumbnail, body };
+  return { file: source.file, title: `Tables 1–4 — ${title}`, summary, thumbnail, body };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -51,6 +51,7 @@ async function fixtureNotebooks(dir: string): Promise<SiteOptions> {
       md("# 02 — Outputs\n\nA PNG figure, a progress line, and a run-dependent line."),
       code("progress()", [display("text/plain", "planning evaluation layouts 44/44 (1.2s)"), display("image/png", png)]),
       code("runStudy()", [display("text/plain", "study: 28 job(s) ran here, 2 already done (7.9 s)"), display("text/markdown", "SR $0.55 \\to 0.79$ stays text in an output.")]),
+      code("showMarkdown(plans)", [display("text/markdown", "| task | s | plan ms |\n|---|---|---|\n| burger | s0 | 12.5 |\n")]),
     ],
   };
   const nbDir = path.join(dir, "notebooks");
@@ -95,6 +96,7 @@ test("the site has an index of cards, a page per notebook and the tables, figure
   const index = text(files, "index.html");
   t.is((index.match(/<li class="card">/g) ?? []).length, 3);
   t.true(index.includes('<a href="01-theory.html">01 — The recursion</a>'));
+  t.true(index.includes('<a href="tables.html">Tables 1–4 — Fixture tables — not a result</a>'));
   t.true(index.includes('src="figures/01-theory/cell04-1.svg"'), "the first figure is the card's thumbnail");
   // The card's text is the notebook's own first paragraph, with the equation it introduces.
   t.true(index.includes("The success probability satisfies"));
@@ -118,6 +120,9 @@ test("the site has an index of cards, a page per notebook and the tables, figure
   t.true(outputs.includes("planning evaluation layouts 44/44</pre>"));
   t.false(outputs.includes("already done"));
   t.true(outputs.includes('class="omitted"'));
+  // A timing column keeps its header and shows "…"; a column named "s" (a state) is no timing.
+  t.true(outputs.includes("<th>plan ms</th>") && outputs.includes("<td>s0</td>\n<td>…</td>"));
+  t.false(outputs.includes("12.5"));
 
   const again = buildSiteFiles(opts);
   t.deepEqual(again.map((f) => f.name), names);
