@@ -433,6 +433,7 @@ figure img { max-width: 100%; height: auto; }
 .card .thumb img { width: 100%; height: 100%; object-fit: contain; }
 .card .summary { font-size: .9rem; overflow-x: auto; }
 .card .summary p { margin: .3rem 0; }
+.card .math-display { font-size: .75em; }
 `;
 
 /** The KaTeX stylesheet with only its woff2 fonts (every browser that renders the site reads woff2;
