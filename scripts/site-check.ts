@@ -27,7 +27,7 @@ import * as path from "node:path";
 import type { AddressInfo } from "node:net";
 import { chromium, BrowserContext } from "playwright-core";
 import { errorMessage, UserError } from "../lib/util/errors";
-import { currentProfile, Profile, PROFILES, repoPath, resultsDir } from "../lib/util/profile";
+import { currentProfile, Profile, repoPath, resultsDir } from "../lib/util/profile";
 import { SITE_DIRS } from "./site";
 
 export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
@@ -203,11 +203,8 @@ async function main(argv: string[]): Promise<number> {
   let screenshot: string | null = null;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === "--profile" && argv[i + 1]) {
-      const p = argv[++i];
-      if (!(PROFILES as readonly string[]).includes(p)) throw new UserError(`unknown profile "${p}" (expected ${PROFILES.join(", ")})`);
-      profile = p as Profile;
-    } else if (a === "--screenshot" && argv[i + 1]) screenshot = argv[++i];
+    if (a === "--profile" && argv[i + 1]) profile = currentProfile({ PROFILE: argv[++i] });
+    else if (a === "--screenshot" && argv[i + 1]) screenshot = argv[++i];
     else if (!a.startsWith("-") && dir === null) dir = a;
     else throw new UserError(`unknown argument "${a}" (${USAGE})`);
   }

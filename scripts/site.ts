@@ -28,7 +28,7 @@ import MarkdownIt from "markdown-it";
 import { errorMessage, UserError } from "../lib/util/errors";
 import { writeFileAtomic } from "../lib/util/files";
 import { htmlEscape } from "../lib/report/markup";
-import { currentProfile, figuresDir, Profile, PROFILES, REPO_ROOT, resultsDir } from "../lib/util/profile";
+import { currentProfile, figuresDir, Profile, REPO_ROOT, resultsDir } from "../lib/util/profile";
 
 /** Where each profile's site goes; only the cpu profile's is tracked (.gitignore ignores results/). */
 export const SITE_DIRS: Record<Profile, string> = {
@@ -555,15 +555,12 @@ export function profileSiteOptions(profile: Profile): SiteOptions {
 }
 
 function main(argv: string[]): void {
-  let profile = currentProfile();
+  let profile: Profile = currentProfile();
   let out: string | null = null;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === "--profile" && argv[i + 1]) {
-      const p = argv[++i];
-      if (!(PROFILES as readonly string[]).includes(p)) throw new UserError(`unknown profile "${p}" (expected ${PROFILES.join(", ")})`);
-      profile = p as Profile;
-    } else if (a === "--out" && argv[i + 1]) out = path.resolve(argv[++i]);
+    if (a === "--profile" && argv[i + 1]) profile = currentProfile({ PROFILE: argv[++i] });
+    else if (a === "--out" && argv[i + 1]) out = path.resolve(argv[++i]);
     else if (a === "--help" || a === "-h") {
       console.log("usage: npx tsx scripts/site.ts [--profile cpu|ci|paper] [--out DIR]");
       return;
