@@ -7,13 +7,16 @@ export JUPYTER_RUNTIME_DIR := $(CURDIR)/.jupyter-local/runtime
 export JUPYTER_PLATFORM_DIRS := 1
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: setup setup-trainer test test-unit test-trainer test-notebooks reproduce notebooks typecheck bench clean
+.PHONY: setup setup-trainer setup-browser test test-unit test-trainer test-notebooks test-site reproduce site site-check notebooks typecheck bench clean
 
 setup:
 	@scripts/setup.sh
 
 setup-trainer:
 	@STGRPO_TRAINER=cpu scripts/setup.sh
+
+setup-browser:
+	@STGRPO_BROWSER=1 scripts/setup.sh
 
 # Twice: strict with the project's TypeScript, and as tslab's own compiler (TS 5.0, not strict) sees
 # lib when a notebook imports it — narrowing that only strict mode accepts breaks the notebooks.
@@ -22,14 +25,16 @@ typecheck: setup
 	npx tsc -p tsconfig.json
 	$(TSC_TSLAB) -p tsconfig.tslab.json
 
-## make test: type check, unit tests (ava), then every notebook top to bottom in the ci profile.
-test: setup-trainer
+## make test: type check, unit tests (ava), then every notebook top to bottom in the ci profile, then
+## their site checked in headless Chromium.
+test: setup-trainer setup-browser
 	npx tsc -p tsconfig.json
 	$(TSC_TSLAB) -p tsconfig.tslab.json
 	npx tsx scripts/notebooks.ts --check
 	npx ava
 	$(MAKE) --no-print-directory test-trainer
 	$(MAKE) --no-print-directory test-notebooks
+	$(MAKE) --no-print-directory test-site
 
 ## make test-trainer: the Python trainer's unit tests (pytest, CPU, offline). Its end-to-end smoke
 ## (TS dataset → SFT → GRPO → served checkpoint → episode) is the ava test test/trainer-e2e.test.ts.
@@ -40,9 +45,23 @@ test-trainer: setup-trainer
 test-notebooks:
 	.venv/bin/python scripts/run_notebooks.py --profile ci
 
-## make reproduce: the whole CPU-scale study (cpu profile) — notebooks 01…07 in order.
+## make test-site: the ci notebooks' site (after test-notebooks), every page opened in headless Chromium.
+test-site:
+	npx tsx scripts/site.ts --profile ci
+	npx tsx scripts/site-check.ts --profile ci
+
+## make reproduce: the whole CPU-scale study (cpu profile) — notebooks 01…07 in order, then their site.
 reproduce: setup
 	.venv/bin/python scripts/run_notebooks.py --profile $(PROFILE)
+	npx tsx scripts/site.ts --profile $(PROFILE)
+
+## make site: the static site of $(PROFILE)'s executed notebooks (docs/ for cpu, tracked; else
+## results/<profile>/site/). make site-check: open it in headless Chromium, screenshot the index.
+site:
+	npx tsx scripts/site.ts --profile $(PROFILE)
+
+site-check: setup-browser
+	npx tsx scripts/site-check.ts --profile $(PROFILE)
 
 notebooks:
 	npx tsx scripts/notebooks.ts

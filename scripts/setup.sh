@@ -6,6 +6,7 @@
 #   scripts/setup.sh            # node deps + notebook venv + kernel
 #   STGRPO_TRAINER=cpu scripts/setup.sh   # also the Python trainer (CPU set, for tests)
 #   STGRPO_TRAINER=gpu scripts/setup.sh   # also the Python trainer (GPU set with vLLM, Docker)
+#   STGRPO_BROWSER=1 scripts/setup.sh     # also Chromium (Debian's package) for the site's browser test
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -49,6 +50,18 @@ case "${STGRPO_TRAINER:-}" in
   "") ;;
   *) echo "setup: STGRPO_TRAINER must be cpu or gpu, got '$STGRPO_TRAINER'" >&2; exit 1 ;;
 esac
+
+# Chromium for the site's browser test (make test): the OS package (the one global install), not
+# Playwright's own browser download, which comes from outside the package registries. Skipped when present.
+if [ -n "${STGRPO_BROWSER:-}" ] && [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
+  echo "setup: chromium (apt-get)" >&2
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+    echo "setup: the browser test needs Chromium: install it (Debian/Ubuntu: apt-get install chromium) or set CHROMIUM to its binary" >&2
+    exit 1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
 
 # The tslab kernel spec, in a project-local Jupyter path (make exports JUPYTER_PATH to it).
 KDIR=.jupyter-local/share/jupyter/kernels/tslab

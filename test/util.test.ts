@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { appendJsonl, readJsonl, writeFileAtomic } from "../lib/util/files";
+import { REPO_ROOT, repoPath } from "../lib/util/profile";
 import { percentToCells } from "../scripts/notebooks";
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "stgrpo-"));
@@ -35,4 +36,14 @@ test("percent-format notebooks split into markdown and code cells", (t) => {
   t.is(cells[0].cell_type, "markdown");
   t.deepEqual(cells[0].source, ["# Title\n", "text"]);
   t.deepEqual(cells[1].source, ["const x = 1;\n", "x"]);
+});
+
+test("repoPath shows paths inside the repository relative to its root, others as given", (t) => {
+  t.is(repoPath(path.join(REPO_ROOT, "results", "ci", "eval")), path.join("results", "ci", "eval"));
+  t.is(repoPath(REPO_ROOT), ".");
+  t.is(repoPath("results/ci"), "results/ci");
+  const outside = path.join(os.tmpdir(), "elsewhere.jsonl");
+  t.is(repoPath(outside), outside);
+  // A sibling whose name starts with the root's is outside, not "../…"-relative or cut short.
+  t.is(repoPath(REPO_ROOT + "-other/x"), REPO_ROOT + "-other/x");
 });

@@ -2,6 +2,7 @@
  * Markdown tables of evaluation results, for the CLI's human-readable output and the notebook: SR with
  * its Wilson interval, ASAT and ASST with bootstrap intervals, and the single-turn / Theorem 3.2 check.
  */
+import { repoPath } from "../util/profile";
 import type { Metrics } from "./metrics";
 import type { PrefixRow, TheoremRow } from "./singleturn";
 
@@ -86,9 +87,9 @@ export function checkpointsMarkdown(
   root: string,
 ): string {
   if (learned.found.length === 0) {
-    return `**No CPU learner checkpoints** under \`${root}\` (no directory holding a \`policy.json\`): run notebook 05 (or \`stgrpo study\`) first. No learner result is shown.`;
+    return `**No CPU learner checkpoints** under \`${repoPath(root)}\` (no directory holding a \`policy.json\`): run notebook 05 (or \`stgrpo study\`) first. No learner result is shown.`;
   }
-  const parts = [`${learned.found.length} checkpoint(s) under \`${root}\`.`];
+  const parts = [`${learned.found.length} checkpoint(s) under \`${repoPath(root)}\`.`];
   if (learned.unevaluated.length) {
     parts.push(`Not evaluated yet (no episode file; rerun notebook 05, or \`stgrpo eval --policy learned --checkpoint …\`): ${learned.unevaluated.map((c) => `\`${c.run}\``).join(", ")}.`);
   }

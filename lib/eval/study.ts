@@ -21,7 +21,7 @@ import { makeKitchen } from "../kitchen/index";
 import { gpuStatus } from "../trainer/gpu";
 import { UserError } from "../util/errors";
 import { writeFileAtomic } from "../util/files";
-import { currentProfile, Profile, resultsDir, byProfile } from "../util/profile";
+import { currentProfile, Profile, repoPath, resultsDir, byProfile } from "../util/profile";
 import { ProgressSink, silentProgress } from "../util/progress";
 import { evaluateRun, readEpisodes } from "./evaluate";
 import type { EpisodeRecord } from "./episode";
@@ -115,8 +115,8 @@ export function describeConfig(c: EvalStudyConfig): Record<string, unknown> {
     extended: protocol(c.extended),
     rollouts: c.rollouts,
     samples: c.samples,
-    results: c.dir,
-    checkpoints: c.learnDir,
+    results: repoPath(c.dir),
+    checkpoints: repoPath(c.learnDir),
     endpoint: e ? { url: e.endpoint, model: e.model ?? "(first served)", token: e.token ? "(set)" : "(none)", prompt: e.prompt } : null,
   };
 }

@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { UserError } from "../util/errors";
 import { readJsonl } from "../util/files";
-import { REPO_ROOT } from "../util/profile";
+import { repoPath } from "../util/profile";
 
 /** The fields of an episode record the tables use (DESIGN.md's episode JSONL). */
 export interface EpisodeLike {
@@ -180,8 +180,7 @@ export function scanResults(dir: string): ScannedResults {
 /** One line for stderr / the notebook about what was read and what was not. */
 export function describeScan(s: ScannedResults): string[] {
   const rel = (f: string) => path.relative(s.dir, f) || f;
-  const inRepo = path.relative(REPO_ROOT, path.resolve(s.dir));
-  const shown = inRepo && !inRepo.startsWith("..") ? inRepo : s.dir;
+  const shown = repoPath(path.resolve(s.dir));
   const lines = [`read ${s.episodes.length} episodes from ${s.episodeFiles.length} file(s) under ${shown}`];
   if (s.duplicates) lines.push(`dropped ${s.duplicates} duplicate episode(s) (same protocol, run, model, trained_on, task, seed as an earlier file)`);
   if (s.trainingFiles.length) lines.push(`training metrics (learning curves): ${s.trainingFiles.length} file(s)`);

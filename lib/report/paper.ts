@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { REPO_ROOT } from "../util/profile";
+import { REPO_ROOT, repoPath } from "../util/profile";
 import { UserError } from "../util/errors";
 import { CROSS_COLUMNS, parseCsvRecords, TABLE1_COLUMNS } from "./csv";
 import { parsePrinted, Printed } from "./numbers";
@@ -126,7 +126,7 @@ export function loadPaperResults(dir: string = PAPER_DIR): ResultSet {
     kind: "published",
     title: PUBLISHED_TITLE,
     profile: null,
-    source: path.relative(REPO_ROOT, dir) || dir,
+    source: repoPath(dir),
     runs: [],
     episodes: 0,
     tasks: uniq(table1.map((r) => r.task)),

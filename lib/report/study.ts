@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { UserError } from "../util/errors";
-import { PROFILES, Profile, REPO_ROOT } from "../util/profile";
+import { PROFILES, Profile, REPO_ROOT, repoPath } from "../util/profile";
 import { summarizeEpisodes, SummarizeOptions } from "./aggregate";
 import { CurvePoint, loadCurves } from "./curves";
 import { describeScan, scanResults, ScannedResults, selectProtocol } from "./load";
@@ -63,8 +63,7 @@ export function loadStudy(dir: string, opts: StudyOptions = {}): Study {
     notes.push(`Protocol ${choice}: ${Object.entries(setAside).map(([p, n]) => `${n} episode(s) of protocol ${p}`).join(", ")} set aside (\`--protocol\` chooses).`);
   }
   const profile = opts.profile === undefined ? inferProfile(dir) : opts.profile;
-  const rel = path.relative(REPO_ROOT, path.resolve(dir));
-  const source = rel && !rel.startsWith("..") ? rel : dir;
+  const source = repoPath(path.resolve(dir));
   const results = summarizeEpisodes(kept, {
     ...summarize,
     notes,
@@ -96,7 +95,7 @@ export interface ProfileStudy {
  */
 export function loadProfileStudy(dir: string, opts: StudyOptions & { fallback?: string | null } = {}): ProfileStudy {
   const { fallback, ...rest } = opts;
-  const rel = path.relative(REPO_ROOT, dir) || dir;
+  const rel = repoPath(path.resolve(dir));
   let reason: string;
   if (!fs.existsSync(dir)) reason = `\`${rel}\` does not exist yet`;
   else {
@@ -108,7 +107,7 @@ export function loadProfileStudy(dir: string, opts: StudyOptions & { fallback?: 
     reason = `\`${rel}\` has no episode JSONL yet`;
   }
   if (!fallback) return { study: null, fallback: false, message: `${reason}: no tables from it.` };
-  const fx = path.relative(REPO_ROOT, fallback) || fallback;
+  const fx = repoPath(path.resolve(fallback));
   const command = rest.command?.replace(/--results \S+/, `--results ${fx}`);
   const study = loadStudy(fallback, { ...rest, command, title: "Test fixture (made-up episodes) — not a result", profile: null });
   return { study, fallback: true, message: `${reason}, so this run shows the report's test fixture \`${fx}\` instead: made-up episodes that exercise every rule (— cells, early failures, several training seeds), **not a result**.` };

@@ -28,7 +28,7 @@ import { Protocol } from "../eval/protocol";
 import type { ExpertTrajectory } from "../eval/singleturn";
 import { evaluateSpec, PolicyResult, protocolFile, theoremStudy, TheoremResult } from "../eval/study";
 import { readJsonFile, writeFileAtomic } from "../util/files";
-import { Profile, resultsDir } from "../util/profile";
+import { Profile, repoPath, resultsDir } from "../util/profile";
 import { ProgressSink, silentProgress } from "../util/progress";
 import { serveModel, ServeOptions } from "./serve";
 
@@ -192,7 +192,7 @@ export async function paperModelsSection(profile: Profile, protocol: Protocol, o
   const list = [
     "| model (Table 1 row) | served | trained on | prompt |",
     "|---|---|---|---|",
-    ...specs.map((s) => `| ${s.name} | \`${path.relative(process.cwd(), s.model) || s.model}\` | ${s.trainedOn ?? "—"} | ${s.prompt.inContextExample ? "ReAct + in-context example" : "the dataset prompt (no example)"} |`),
+    ...specs.map((s) => `| ${s.name} | \`${repoPath(s.model)}\` | ${s.trainedOn ?? "—"} | ${s.prompt.inContextExample ? "ReAct + in-context example" : "the dataset prompt (no example)"} |`),
   ].join("\n");
   if (profile !== "paper") {
     const note =

@@ -12,7 +12,7 @@
 import * as path from "node:path";
 import { resolveTask } from "../kitchen/tasks";
 import { expertPaths } from "../expert/paths";
-import { currentProfile, Profile, REPO_ROOT, resultsDir } from "../util/profile";
+import { currentProfile, Profile, REPO_ROOT, repoPath, resultsDir } from "../util/profile";
 import type { ProgressSink } from "../util/progress";
 import { requireGpu } from "./gpu";
 import { Stage, TrainerMetrics, train, trainerArgs, TrainingResult } from "./run";
@@ -64,8 +64,7 @@ export function trainingPlan(
 
 /** The shell command a plan runs (shown in notebooks next to the cell that runs it). */
 export function trainerCommandLine(plan: StagePlan): string {
-  const rel = (p: string) => (path.isAbsolute(p) ? path.relative(REPO_ROOT, p) || "." : p);
-  const args = trainerArgs(plan.stage, rel(plan.config), Object.fromEntries(Object.entries(plan.set).map(([k, v]) => [k, typeof v === "string" ? rel(v) : v])));
+  const args = trainerArgs(plan.stage, repoPath(plan.config), Object.fromEntries(Object.entries(plan.set).map(([k, v]) => [k, typeof v === "string" ? repoPath(v) : v])));
   return [".venv/bin/python", ...args].map((a) => (/^[\w./=:,-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(" ");
 }
 

@@ -24,6 +24,19 @@ export function currentProfile(env: NodeJS.ProcessEnv = process.env): Profile {
  */
 export const REPO_ROOT = path.resolve(fs.realpathSync(__dirname), "..", "..");
 
+/**
+ * A path as shown to a reader (a notebook output, a table's source line, a log): relative to the
+ * repository root when it lies inside it (`results/cpu/eval`), so that outputs never carry the
+ * absolute paths of the machine that ran them. A relative path is returned as given (it is already
+ * what the caller means), and a path outside the repository stays absolute (it names the user's file).
+ */
+export function repoPath(p: string): string {
+  if (!path.isAbsolute(p)) return p;
+  const rel = path.relative(REPO_ROOT, p);
+  if (rel === "") return ".";
+  return rel.startsWith("..") || path.isAbsolute(rel) ? p : rel;
+}
+
 /** Where a profile's generated runs go: results/<profile>/… */
 export function resultsDir(profile: Profile = currentProfile(), ...parts: string[]): string {
   return path.join(REPO_ROOT, "results", profile, ...parts);

@@ -4,7 +4,7 @@
  */
 import { ProgressSink, throttled } from "../util/progress";
 import { saveFigure, VegaLiteSpec } from "./render";
-import type { Profile } from "../util/profile";
+import { Profile, repoPath } from "../util/profile";
 
 function tslab(): typeof import("tslab") {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -16,11 +16,15 @@ export function inNotebook(): boolean {
   return Boolean(process.env.JPY_PARENT_PID) || process.argv.some((a) => a.includes("tslab"));
 }
 
-/** Render a figure, save it to paper-figures/<profile>/<name>.{svg,png}, and show it in the notebook. */
+/**
+ * Render a figure, save it to paper-figures/<profile>/<name>.{svg,png}, and show it in the notebook.
+ * Returns the SVG's path relative to the repository: a notebook prints a cell's last value, so this
+ * is the line under each figure.
+ */
 export async function showFigure(spec: VegaLiteSpec, name: string, opts: { profile?: Profile } = {}): Promise<string> {
   const fig = await saveFigure(spec, name, opts);
   if (inNotebook()) send(() => tslab().display.svg(fig.svg));
-  return fig.svgPath;
+  return repoPath(fig.svgPath);
 }
 
 /** Show a Markdown string (a table, a note) in the notebook; print it elsewhere. */

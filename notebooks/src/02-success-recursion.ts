@@ -5,9 +5,9 @@
 // transition and a *unique* minimal-length success (Def 2.2), the probability of completing the task
 // in the minimal number of steps satisfies
 //
-//     P_t(s_t) = E_{a~π(·|s_t)} [ r(s_t, a) · P_{t+1}(f(s_t, a)) ],   r(s, a) = 1{a = π^GT(s)},
+// $$P_t(s_t) = \mathbb{E}_{a \sim \pi(\cdot \mid s_t)}\big[\, r(s_t, a) \cdot P_{t+1}(f(s_t, a)) \,\big], \qquad r(s, a) = \mathbf{1}\{a = \pi^{GT}(s)\},$$
 //
-// so P_0 = Π_t π(a_t^GT | s_t^GT). We check it three ways in exact rational arithmetic: the
+// so $P_0 = \prod_t \pi(a_t^{GT} \mid s_t^{GT})$. We check it three ways in exact rational arithmetic: the
 // definition (enumerate every minimal-length successful trajectory), the recursion, and the product.
 // Then we break uniqueness, look at every prefix subtask (Corollary 3.2), and test Theorem 3.3's
 // monotonicity, including what happens when the per-state improvement fails at one state.
@@ -51,7 +51,7 @@ console.log(config);
 // %% [markdown]
 // ## Three ways on a chain
 //
-// A chain s0 → … → s5 where "forward" is the expert's action and "stay"/"back" waste time. At every
+// A chain $s_0 \to \dots \to s_5$ where "forward" is the expert's action and "stay"/"back" waste time. At every
 // expert state, the recursion, the enumeration from that state and the suffix product agree exactly.
 
 // %%
@@ -74,7 +74,7 @@ showMarkdown(randomCheckTable(checks));
 // %% [markdown]
 // ## When uniqueness fails
 //
-// Two minimal-length successes: through s1 (the expert's) and through s2. The product counts the
+// Two minimal-length successes: through $s_1$ (the expert's) and through $s_2$. The product counts the
 // second as a failure, although it also finishes in two steps.
 
 // %%
@@ -86,8 +86,8 @@ showMarkdown(successTable([{ name: "chain", mdp: chain }, { name: "sandwich (not
 
 // %% [markdown]
 // Worse, the single-turn reward then points the wrong way. Here the shortcut's second step is the
-// more reliable one, so moving π(a | s0) toward the expert's action — what the single-turn reward
-// rewards — *lowers* the true P_0, while the product keeps promising a gain. On the chain, where the
+// more reliable one, so moving $\pi(a \mid s_0)$ toward the expert's action — what the single-turn reward
+// rewards — *lowers* the true $P_0$, while the product keeps promising a gain. On the chain, where the
 // success is unique, the two lines coincide.
 
 // %%
@@ -103,10 +103,10 @@ await showFigure(
 // %% [markdown]
 // ## Corollary 3.2 — every prefix subtask
 //
-// Subtask k* (Def 3.3) is done when the agent takes a_k* at s_k*, in k* + 1 steps. Its minimal-step
-// success is again the product of the first k* + 1 factors, so improving every expert state helps
+// Subtask $k^*$ (Def 3.3) is done when the agent takes $a_{k^*}$ at $s_{k^*}$, in $k^* + 1$ steps. Its
+// minimal-step success is again the product of the first $k^* + 1$ factors, so improving every expert state helps
 // every prefix of the task. On the sandwich every prefix is unique; on the shortcut the whole task is
-// not, but each prefix subtask is ("take a at s1" is not what the detour through s2 does).
+// not, but each prefix subtask is ("take $a$ at $s_1$" is not what the detour through $s_2$ does).
 
 // %%
 showMarkdown(subtaskTable(sandwichMdp()) + "\n\n" + subtaskTable(shortcut));
@@ -125,11 +125,11 @@ showMarkdown(theorem33Table(theorem33(sandwich, (p) => p.add(Rational.of(1).sub(
 // %% [markdown]
 // ## When the improvement fails at one expert state
 //
-// The same gain everywhere except at "cheese on bread" (t = 4), where π(pick bread) is cut to a tenth
-// of its value. The prefixes that end before t = 4 still improve (Corollary 3.2 needs the improvement
-// only on their own states); every prefix through t = 4 — and so the task — gets worse, because the
-// product has no way to make up one small factor. A milder loss there (× 9/10) is outweighed by the
-// gains elsewhere.
+// The same gain everywhere except at "cheese on bread" ($t = 4$), where $\pi(\text{pick bread})$ is cut
+// to a tenth of its value. The prefixes that end before $t = 4$ still improve (Corollary 3.2 needs the
+// improvement only on their own states); every prefix through $t = 4$ — and so the task — gets worse,
+// because the product has no way to make up one small factor. A milder loss there ($\times\, 9/10$) is
+// outweighed by the gains elsewhere.
 
 // %%
 const s4 = expertTrajectory(sandwich).states[4];

@@ -15,7 +15,7 @@ import type { EpisodeRecord } from "../../eval/episode";
 import { profileTitle } from "../../report/study";
 import type { CellStats, ResultSet } from "../../report/types";
 import { readJsonFile, readJsonl, writeFileAtomic } from "../../util/files";
-import { figuresDir, REPO_ROOT } from "../../util/profile";
+import { figuresDir, repoPath } from "../../util/profile";
 import type { StudyConfig } from "./config";
 import { pairedComparison, PairedComparison } from "./compare";
 import { evalFile, modelLabel, ModelRun, referenceFile, studyDirs, studyProtocols, studyRuns } from "./plan";
@@ -429,12 +429,11 @@ export function studyResults(cfg: StudyConfig, protocol: string): ResultSet {
   const files = studyEpisodeFiles(cfg, protocol);
   const episodes = files.flatMap((f) => readJsonl<EpisodeLike>(f));
   const dir = path.join(studyDirs(cfg).eval, protocol);
-  const rel = path.relative(REPO_ROOT, dir);
   return summarizeEpisodes(episodes, {
     title: profileTitle(cfg.profile),
     profile: cfg.profile,
-    source: rel.startsWith("..") ? dir : rel,
-    command: `stgrpo study --profile ${cfg.profile} (episodes: ${files.length} files under ${rel.startsWith("..") ? dir : rel})`,
+    source: repoPath(dir),
+    command: `stgrpo study --profile ${cfg.profile} (episodes: ${files.length} files under ${repoPath(dir)})`,
   });
 }
 
