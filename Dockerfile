@@ -7,7 +7,8 @@
 #     -v $PWD/results:/work/stgrpo/results -v $PWD/paper-figures:/work/stgrpo/paper-figures stgrpo
 #
 # The default command is `make reproduce PROFILE=paper`. See README "GPU" for Jupyter, multi-GPU and
-# multi-node use.
+# multi-node use. `make image-check` builds this file without Docker or a registry (podman, local
+# stand-in bases, the CPU trainer set) and runs `make test` in the result.
 
 # torch 2.13.0 from PyPI is built for CUDA 13.0 and brings its own CUDA libraries as wheels; the
 # devel image adds the driver-facing runtime and nvcc for the kernels vLLM/FlashInfer compile at run
@@ -22,9 +23,10 @@ ENV DEBIAN_FRONTEND=noninteractive \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 # Python 3.12 (Ubuntu 24.04's; the GPU lock is resolved for it), a compiler for triton/vLLM JIT
-# and for DeepSpeed's sdist, git and make.
+# and for DeepSpeed's sdist, git and make; a Java 17 runtime for CookingWorld (TextWorldExpress).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 python3-venv python3-dev build-essential git make ca-certificates curl \
+      openjdk-17-jre-headless \
  && rm -rf /var/lib/apt/lists/*
 # Node 20 from the official image (Ubuntu's nodejs is 18).
 COPY --from=node /usr/local/bin/node /usr/local/bin/node
@@ -34,14 +36,24 @@ RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \
  && node --version && npm --version
 
 WORKDIR /work/stgrpo
+# The trainer set: gpu (vLLM, the paper profile) or cpu (what `make image-check` builds and tests).
+ARG STGRPO_TRAINER=gpu
+# Behind a TLS-intercepting proxy, mount its CA bundle into the build (`--volume FILE:PATH:ro`,
+# never copied into the image) and name PATH in these three; unset, each tool uses its own roots.
+ARG NODE_EXTRA_CA_CERTS
+ARG PIP_CERT
+ARG SSL_CERT_FILE
+# Download caches live in build cache mounts, not in the image (uv copies out of them).
+ARG UV_LINK_MODE=copy
 # Dependencies first, so that code changes do not reinstall them (the setup script needs only these).
 COPY package.json package-lock.json ./
 COPY requirements ./requirements
 COPY scripts/setup.sh ./scripts/setup.sh
-RUN STGRPO_TRAINER=gpu scripts/setup.sh
+RUN --mount=type=cache,target=/root/.cache --mount=type=cache,target=/root/.npm \
+    scripts/setup.sh
 # The project; the same script again finds everything installed and only rewrites the kernel spec.
 COPY . .
-RUN STGRPO_TRAINER=gpu scripts/setup.sh \
+RUN scripts/setup.sh \
  && ln -sf /work/stgrpo/bin/stgrpo /usr/local/bin/stgrpo
 
 ENV PATH=/work/stgrpo/.venv/bin:/work/stgrpo/node_modules/.bin:$PATH \

@@ -7,7 +7,7 @@ export JUPYTER_RUNTIME_DIR := $(CURDIR)/.jupyter-local/runtime
 export JUPYTER_PLATFORM_DIRS := 1
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: setup setup-trainer setup-browser test test-unit test-trainer test-notebooks test-site reproduce site site-check notebooks typecheck bench clean
+.PHONY: setup setup-trainer setup-browser test test-unit test-trainer test-notebooks test-site reproduce site site-check notebooks typecheck bench clean lab image-check
 
 setup:
 	@scripts/setup.sh
@@ -65,6 +65,20 @@ site-check: setup-browser
 
 notebooks:
 	npx tsx scripts/notebooks.ts
+
+## make lab: JupyterLab on the notebooks with the tslab kernel, on 127.0.0.1 only; open the URL it
+## prints (token included). LAB_PORT picks the port (Jupyter tries the next ones when it is taken).
+## As root (the image, a container) Jupyter wants --allow-root: loopback and a token keep it private.
+LAB_PORT ?= 8888
+lab: setup
+	.venv/bin/jupyter lab --no-browser --ip 127.0.0.1 --port $(LAB_PORT) --ServerApp.root_dir=notebooks \
+	  $(if $(filter 0,$(shell id -u)),--allow-root)
+
+## make image-check: build the Dockerfile with podman from locally made stand-in bases (Ubuntu 24.04
+## for the CUDA image, Node 20 from npm) and the CPU trainer set, then run make test inside it.
+## Not in CI: it takes a while (README "GPU"). Needs root, podman, buildah and debootstrap.
+image-check: setup
+	scripts/image-check.sh
 
 bench: setup
 	@for b in bench/*.ts; do echo "== $$b"; npx tsx $$b; done
