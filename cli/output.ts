@@ -45,6 +45,7 @@ export function guardOutputStreams(): void {
       // The reader is gone: nothing more can be delivered, and saying so on a closed stderr is moot.
       if (e.code === "EPIPE" || e.code === "ERR_STREAM_DESTROYED") process.exit(EXIT_BROKEN_PIPE);
       // Any other failure (a full disk behind a redirect): say so once on the other stream, exit 74.
+      if (process.exitCode === EXIT_IO_ERROR) return; // said once
       process.exitCode = EXIT_IO_ERROR;
       if (stream === process.stdout && !process.stderr.destroyed) process.stderr.write(`stgrpo: cannot write to stdout: ${e.code ?? e.message}\n`);
     });

@@ -106,6 +106,7 @@ export const expert: Command = {
     const valFraction = v.val;
     const evalSeedsPerTask = v["eval-seeds"];
     const maxExpanded = v["max-expanded"];
+    if (kind === "llm" && !v.endpoint) throw new UserError("--expert llm needs --endpoint URL");
     const root = ensureOutputDir(v.out ?? resultsDir(currentProfile(), "expert"), "--out");
     const h = v["dataset-history"];
     const prompt = h === undefined ? undefined : { historyTurns: historyTurns("--dataset-history", h) };

@@ -75,8 +75,8 @@ export const tables: Command = {
       protocol: values.protocol,
       command,
     });
-    for (const line of [...study.log, ...study.results.notes]) writeErr(`stgrpo tables: ${line}\n`);
     ensureOutputDir(values.out, "--out");
+    for (const line of [...study.log, ...study.results.notes]) writeErr(`stgrpo tables: ${line}\n`);
     const report: typeof import("../../lib/report/index") = require("../../lib/report/index");
     /* eslint-enable @typescript-eslint/no-var-requires */
     const written = await report.writeReport(study.results, values.out, {

@@ -86,6 +86,7 @@ export const train: Command = {
     if (algo === undefined) throw new UserError("--algo must be sft, grpo or multiturn");
     if (!values.out) throw new UserError("--out DIR is required");
     if (values.task) resolveTask(values.task); // unknown task → UserError listing the known ones
+    ensureOutputDir(values.out, "--out");
     const seed = values.seed;
     const kl = values.kl;
     const reward = values.reward;
@@ -102,7 +103,6 @@ export const train: Command = {
     const evalExamples = load(values["eval-data"], "--eval-data");
     if ((algo === "sft" || algo === "grpo") && examples.length === 0) throw new UserError(`--data FILE is required for --algo ${algo}`);
 
-    ensureOutputDir(values.out, "--out");
     const bits = values.bits;
     let init: LoadedPolicy | undefined = values.init ? loadPolicy(values.init) : undefined;
     const features = init?.features ?? { ...DEFAULT_FEATURES, bits };
