@@ -2,11 +2,15 @@ import { UserError } from "../lib/util/errors";
 import { writeOut } from "./output";
 import { flagTable, FlagTable, FlagValues, parseFlags } from "./flags";
 
-/** One `stgrpo` subcommand. `run` returns the exit code; user mistakes throw UserError. */
+/**
+ * One `stgrpo` subcommand. `run` returns the exit code; user mistakes throw UserError. `flags` are the
+ * tables its parser reads (one per subcommand for `theory`); `usage` lists them, generated from them.
+ */
 export interface Command {
   name: string;
   summary: string;
   usage: string;
+  flags: FlagTable[];
   run(argv: string[]): Promise<number>;
 }
 

@@ -191,6 +191,7 @@ export const evalCommand: Command = {
   name: "eval",
   summary: "multi-turn evaluation (paper or extended protocol): SR, ASAT, ASST with intervals",
   usage,
+  flags: [EVAL_FLAGS],
   async run(argv) {
     const { values: v, given, positionals } = parseFlags(argv, EVAL_FLAGS);
     if (positionals.length) throw new UserError(`unexpected argument "${positionals[0]}" (tasks go in --tasks)`);

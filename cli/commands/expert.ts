@@ -92,6 +92,7 @@ export const expert: Command = {
   name: "expert",
   summary: "generate expert trajectories and single-turn datasets (planner or LLM rejection sampling)",
   usage,
+  flags: [FLAGS],
   async run(argv) {
     const { values: v, given } = parseFlags(argv, FLAGS, { positionals: false });
     const kind = v.expert;

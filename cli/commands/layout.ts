@@ -26,6 +26,7 @@ export const layout: Command = {
   name: "layout",
   summary: "print a task's instantiated layout (default or seeded) as JSON",
   usage,
+  flags: [FLAGS],
   async run(argv) {
     const { task, seed, values } = taskAndSeed(argv, "stgrpo layout <task> [--seed N]", FLAGS);
     if (values.noisy && seed === null) throw new UserError("--noisy needs --seed N");

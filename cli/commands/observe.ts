@@ -19,6 +19,7 @@ export const observe: Command = {
   name: "observe",
   summary: "print a task's initial observation text",
   usage,
+  flags: [SEED_FLAG],
   async run(argv) {
     const { task, seed } = taskAndSeed(argv, "stgrpo observe <task> [--seed N]", SEED_FLAG);
     writeOut(Kitchen.fromLayout(loadLayout(task, seed)).observation() + "\n");

@@ -30,6 +30,7 @@ export const plan: Command = {
   name: "plan",
   summary: "print the expert's optimal plan for a layout (A*, unique tie-break)",
   usage,
+  flags: [FLAGS],
   async run(argv) {
     const { task, seed, values } = taskAndSeed(argv, "stgrpo plan <task> [--seed N] [--json]", FLAGS);
     const kitchen = Kitchen.fromLayout(loadLayout(task, seed));

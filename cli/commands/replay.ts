@@ -23,6 +23,7 @@ export const replay: Command = {
   name: "replay",
   summary: "replay actions from stdin on a task and print the states as JSONL",
   usage,
+  flags: [SEED_FLAG],
   async run(argv) {
     const { task, seed } = taskAndSeed(argv, "stgrpo replay <task> [--seed N] < actions.txt", SEED_FLAG);
     const kitchen = Kitchen.fromLayout(loadLayout(task, seed));

@@ -62,6 +62,7 @@ export const reward: Command = {
   name: "reward",
   summary: "score one completion (stdin) with the single-turn reward",
   usage,
+  flags: [FLAGS],
   async run(argv) {
     const { values } = parseFlags(argv, FLAGS, { positionals: false });
     if (values.expert === undefined) throw new UserError("--expert ACTION is required");

@@ -70,6 +70,7 @@ export const study: Command = {
   name: "study",
   summary: "run (or resume) the CPU-scale study: expert data, SFT, GRPO, multi-turn baseline, evaluation, theory, summary",
   usage,
+  flags: [FLAGS],
   async run(argv) {
     const { values } = parseFlags(argv, FLAGS, { positionals: false });
     if (values.part) return runPart(values.part, values["config-file"]);

@@ -55,6 +55,7 @@ export const tables: Command = {
   name: "tables",
   summary: "regenerate the paper's Tables 1–4 and figures from episode JSONL, beside the published numbers",
   usage,
+  flags: [FLAGS],
   async run(argv) {
     const { values } = parseFlags(argv, FLAGS, { positionals: false });
     if (!values.results) throw new UserError("--results DIR is required");

@@ -167,6 +167,7 @@ export const theory: Command = {
   name: "theory",
   summary: "the paper's theory: success recursion, Theorem 3.2 on an MDP, finite-G GRPO",
   usage,
+  flags: [RECURSION_FLAGS, SUCCESS_FLAGS, SIMULATE_FLAGS],
   async run(argv) {
     const [sub, ...rest] = argv;
     const run = sub === undefined ? undefined : SUBCOMMANDS[sub];

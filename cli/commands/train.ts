@@ -80,6 +80,7 @@ export const train: Command = {
   name: "train",
   summary: "train a CPU-scale policy: SFT, single-turn GRPO or multi-turn GRPO (lib/learn)",
   usage,
+  flags: [FLAGS],
   async run(argv) {
     const { values } = parseFlags(argv, FLAGS, { positionals: false });
     const algo = values.algo;

@@ -68,6 +68,7 @@ export const trainer: Command = {
   name: "trainer",
   summary: "the GPU trainer: TRL SFT + GRPO with the paper's recipe, and model serving (trainer/)",
   usage,
+  flags: [FLAGS],
   async run(argv) {
     const { values, positionals } = parseFlags(argv, FLAGS);
     const [sub, ...rest] = positionals;
