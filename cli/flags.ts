@@ -146,9 +146,9 @@ function closest(name: string, known: string[]): string | null {
   return best;
 }
 
-/** Another command's flags under this command's heading (same names and types; help rewritten by `help`). */
-export function regroup<T extends FlagTable>(table: T, group: string, help: (name: string, spec: FlagSpec) => string = (_n, f) => f.help): T {
-  return Object.fromEntries(Object.entries(table).map(([name, spec]) => [name, { ...spec, group, help: help(name, spec) }])) as unknown as T;
+/** Another command's flags under this command's --help heading (same names, types and help). */
+export function regroup<T extends FlagTable>(table: T, group: string): T {
+  return Object.fromEntries(Object.entries(table).map(([name, spec]) => [name, { ...spec, group }])) as unknown as T;
 }
 
 const NUMBER_LIKE = /^-[\d.]/;
