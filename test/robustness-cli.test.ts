@@ -64,8 +64,9 @@ interface Row {
   stdoutOk?: boolean;
 }
 
-const NUMBERS = (cmd: string[], flag: string, words: string, tail: string[] = []): Row[] =>
-  ["-1", "1e3", "0x10", "1.5", "x"].map((v) => ({ argv: [...cmd, flag, v, ...tail], code: 1, error: new RegExp(`^${flag} must be ${words}, got "${v.replace(".", "\\.")}"`) }));
+/** The issue's three number mistakes for one flag (test/cli-flags.test.ts has the parser's whole table). */
+const NUMBERS = (cmd: string[], flag: string, words: string): Row[] =>
+  ["-1", "1e3", "0x10"].map((v) => ({ argv: [...cmd, flag, v], code: 1, error: new RegExp(`^${flag} must be ${words}, got "${v}"`) }));
 
 export const ROWS: Record<string, Row[]> = {
   stgrpo: [

@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { Command, printJson } from "../command";
 import { flagTable, parseFlags, parseNumberList, usageText } from "../flags";
 import { writeOut } from "../output";
+import { parseInteger } from "../../lib/util/numbers";
 import { ensureOutputDir } from "../../lib/util/paths";
 import { UserError } from "../../lib/util/errors";
 import { readJsonFile } from "../../lib/util/files";
@@ -60,7 +61,7 @@ async function runPart(part: string, configFile: string | undefined): Promise<nu
   const m = /^(\d+)\/(\d+)$/.exec(part);
   if (!m || !configFile) throw new UserError("--part K/N needs --config-file FILE (written by stgrpo study --workers N)");
   const { config, stages, parts } = readJsonFile<{ config: StudyConfig; stages: Stage[]; parts: string[][] }>(configFile);
-  const index = Number(m[1]);
+  const index = parseInteger("--part", m[1]);
   if (!parts[index]) throw new UserError(`--part ${part}: ${configFile} has ${parts.length} parts`);
   await runStudy(config, { progress: terminalProgress(1000), stages, part: { index, tasks: parts[index] } });
   return 0;
