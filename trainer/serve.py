@@ -289,7 +289,7 @@ class Generator:
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(model)
             self.model = AutoModelForCausalLM.from_pretrained(model)
-        except OSError as e:
+        except (OSError, ValueError) as e:  # not found offline, not a model, a malformed hub id
             raise TrainerError(f"cannot load model {model}: {str(e).splitlines()[0]}") from None
         self.model.eval()
         # Sampling is what each request says and nothing else: the model's generation_config.json

@@ -181,6 +181,7 @@ def test_start_failures_are_one_line_and_exit_1(tiny_model, tmp_path):
     one_line_failure(run_server("--model", str(tmp_path / "missing"), "--backend", "transformers"), "does not exist")
     (tmp_path / "empty").mkdir()
     one_line_failure(run_server("--model", str(tmp_path / "empty"), "--backend", "transformers"), "has no config.json")
+    one_line_failure(run_server("--model", "not a hub id!", "--backend", "transformers"), "cannot load model not a hub id!")
 
 
 def test_a_usage_mistake_is_one_line_too():
