@@ -3,7 +3,8 @@
  * Each subcommand lives in cli/commands/<name>.ts and is listed in COMMANDS below.
  */
 import { Command } from "./command";
-import { UserError, errorMessage } from "../lib/util/errors";
+import { UserError, errorMessage, systemErrorLine } from "../lib/util/errors";
+import { writeErr, writeOut } from "./output";
 import { COMMANDS } from "./commands/index";
 
 function help(): string {
@@ -24,27 +25,32 @@ function help(): string {
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
-    process.stdout.write(help() + "\n");
+    writeOut(help() + "\n");
     return name ? 0 : 1;
   }
   const command: Command | undefined = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    process.stderr.write(`stgrpo: unknown command "${name}" (known: ${COMMANDS.map((c) => c.name).join(", ")})\n`);
+    writeErr(`stgrpo: unknown command "${name}" (known: ${COMMANDS.map((c) => c.name).join(", ")})\n`);
     return 1;
   }
   if (rest.includes("--help") || rest.includes("-h")) {
-    process.stdout.write(command.usage.trimEnd() + "\n");
+    writeOut(command.usage.trimEnd() + "\n");
     return 0;
   }
   try {
     return await command.run(rest);
   } catch (e) {
     if (e instanceof UserError) {
-      process.stderr.write(`stgrpo ${name}: ${e.message}\n`);
+      writeErr(`stgrpo ${name}: ${e.message}\n`);
       return e.exitCode;
     }
+    const system = systemErrorLine(e);
+    if (system !== null) {
+      writeErr(`stgrpo ${name}: ${system}\n`);
+      return 1;
+    }
     // A bug, not a user mistake: keep the stack, it is what a maintainer needs.
-    process.stderr.write(`stgrpo ${name}: internal error: ${errorMessage(e)}\n${(e as Error)?.stack ?? ""}\n`);
+    writeErr(`stgrpo ${name}: internal error: ${errorMessage(e)}\n${(e as Error)?.stack ?? ""}\n`);
     return 70;
   }
 }

@@ -203,9 +203,10 @@ test("endpoint URL forms, token, seed and sampling settings reach the server", a
   await server.close();
 });
 
-test("not an OpenAI-compatible answer: one-line error", async (t) => {
+test("not an OpenAI-compatible answer: retried as a server failure, then a one-line error", async (t) => {
   const server = await startOpenAIServer({ script: [{ status: 200, body: { result: "hello" } }] });
-  await oneLineUserError(t, policyFor(server.url).act(ctxOf(Kitchen.fromLayout(BURGER))), /not an OpenAI-compatible chat completion/);
+  await oneLineUserError(t, policyFor(server.url, { retries: 2 }).act(ctxOf(Kitchen.fromLayout(BURGER))), /no usable answer from .*: malformed reply: no choices array .* \(3 tries\)$/);
+  t.is(server.requests.length, 3);
   await server.close();
 });
 

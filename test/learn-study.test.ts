@@ -325,7 +325,7 @@ test("stgrpo study: one-line errors for the paper profile, unknown stages and ba
   t.regex(paper.stderr, /^stgrpo study: the paper profile trains Qwen2\.5-1\.5B on GPU/);
   t.is(paper.stderr.trim().split("\n").length, 1);
   t.regex(run("--profile", "ci", "--stages", "train,bake").stderr, /unknown stage bake/);
-  t.regex(run("--profile", "ci", "--seeds", "0,x").stderr, /--seeds must be a number, got "x"/);
+  t.regex(run("--profile", "ci", "--seeds", "0,x").stderr, /--seeds must be a non-negative integer, got "x"/);
   const cfg = run("--profile", "ci", "--tasks", "burger", "--config");
   t.is(cfg.status, 0);
   t.deepEqual(JSON.parse(cfg.stdout).tasks, ["burger"]);

@@ -62,8 +62,9 @@ test("the contract: table1.csv and cross_task.csv in the paper's shape, hand-che
     t.true(json.files.includes(f) && fs.statSync(path.join(out, f)).size > 0, f);
   }
   t.true(fs.readFileSync(path.join(out, "table1.md"), "utf8").includes(`Our run (test/fixtures/report/study)`), "tables say where their numbers come from");
-  t.regex(r.stderr, /skipped 3 non-episode JSONL file\(s\): eval\/traces\.jsonl \(episode traces\)/);
-  t.regex(r.stderr, /dropped 1 duplicate episode/);
+  t.regex(r.stderr, /skipped 1 file\(s\), episode traces: eval\/traces\.jsonl/);
+  t.regex(r.stderr, /skipped 1 file\(s\), single-turn dataset: expert\/burger\/train\.jsonl/);
+  t.regex(r.stderr, /dropped 1 duplicate episode\(s\) of eval\/zz-copy\.jsonl already in eval\/baselines\.jsonl/);
 });
 
 test("every table carries the profile that produced it: results/cpu is the CPU-scale study, never the paper's", (t) => {

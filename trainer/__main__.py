@@ -35,6 +35,13 @@ def die_with_parent() -> None:
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line on stderr (`trainer serve: --port: invalid int value`), exit 2."""
+
+    def error(self, message: str):  # noqa: D401 (argparse's hook)
+        self.exit(2, f"{self.prog.replace('python -m ', '')}: {message} (see --help)\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     die_with_parent()
@@ -42,8 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     if "--" in argv:
         i = argv.index("--")
         argv, extra = argv[:i], argv[i + 1:]
-    parser = argparse.ArgumentParser(prog="python -m trainer", description=__doc__.split("\n\n")[0])
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = OneLineParser(prog="python -m trainer", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
     for stage in ("sft", "grpo"):
         p = sub.add_parser(stage, help=f"train ({stage}) from a config file; rerun to resume")
         p.add_argument("--config", required=True)

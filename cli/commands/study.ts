@@ -3,7 +3,11 @@
  * Resumable: rerun the same command to continue (finished jobs are skipped, cut-off ones resume).
  */
 import * as path from "node:path";
-import { Command, intFlag, parseFlags, printJson } from "../command";
+import { Command, printJson } from "../command";
+import { flagTable, parseFlags, parseNumberList, usageText } from "../flags";
+import { writeOut } from "../output";
+import { parseInteger } from "../../lib/util/numbers";
+import { ensureOutputDir } from "../../lib/util/paths";
 import { UserError } from "../../lib/util/errors";
 import { readJsonFile } from "../../lib/util/files";
 import { currentProfile, PROFILES, Profile, REPO_ROOT } from "../../lib/util/profile";
@@ -14,37 +18,42 @@ import { studyDirs } from "../../lib/learn/study/plan";
 import { runStudy, Stage, STAGES } from "../../lib/learn/study/run";
 import { findingsTally } from "../../lib/learn/study/markdown";
 
-const usage = `usage: stgrpo study [--profile ci|cpu] [--tasks T,…] [--eval-tasks T,…] [--seeds 0,1,2] [--root DIR] [--stages S,…] [--workers N] [--max-jobs N] [--config] [--json]
+const FLAGS = flagTable({
+  profile: { type: "choice", choices: PROFILES, help: "ci (tiny, runs in make test) or cpu (make reproduce)", defaultText: "$PROFILE, else cpu" },
+  tasks: { type: "string", arg: "T,…", help: "training tasks", defaultText: "the profile's" },
+  "eval-tasks": { type: "string", arg: "T,…", help: "tasks every cross-task model is evaluated on", defaultText: "the profile's" },
+  seeds: { type: "string", arg: "LIST", help: "training seeds, e.g. 0,1,2", defaultText: "the profile's" },
+  root: { type: "string", arg: "DIR", help: "results tree (then no copy under paper-figures/)", defaultText: "results/<profile>" },
+  stages: { type: "string", arg: "S,…", help: `only these stages: ${STAGES.join(",")}`, defaultText: "all, in order" },
+  "max-jobs": { type: "int", arg: "N", min: 1, help: "run at most N jobs, then stop (rerun to continue; with --workers 1)" },
+  workers: {
+    type: "int", arg: "N", min: 1, default: 1,
+    help: "processes: the training tasks are split over N − 1 child processes and this one, balanced by their expert states; 2 on a 2-core machine",
+  },
+  config: { type: "boolean", help: "print the resolved config as JSON and exit" },
+  json: { type: "boolean", help: "print the run's outcome (jobs, summary path, findings tally) as JSON" },
+  quiet: { type: "boolean", help: "no progress on stderr" },
+  part: { type: "string", arg: "K/N", group: "internal (the worker processes of --workers N)", help: "run part K of N" },
+  "config-file": { type: "string", arg: "FILE", group: "internal (the worker processes of --workers N)", help: "the parts' config, written by the parent" },
+});
 
-The CPU-scale study of lib/learn (notebook 05, headless): expert data (lib/expert) → SFT (8 epochs,
+const usage = usageText({
+  synopsis: "usage: stgrpo study [--profile ci|cpu] [--tasks T,…] [--eval-tasks T,…] [--seeds 0,1,2] [--root DIR] [--stages S,…] [--workers N] [--max-jobs N] [--config] [--json]",
+  about: `The CPU-scale study of lib/learn (notebook 05, headless): expert data (lib/expert) → SFT (8 epochs,
 batch 8) → single-turn GRPO from SFT with the expert-action reward (β = 0.001, and a β sweep) → a
 multi-turn baseline (trajectory-level GRPO with the sparse success reward at the same number of
 sampled actions) → the untrained reference, in two SFT strengths (the paper's settings, and a
 "light" arm with a 50× smaller SFT step); every model evaluated on every task (the cross-task
 matrix), each with several training seeds, on the paper protocol (10 seeds per task) and the
 extended one; the paper's theory checked on the trained policies; a summary with the findings. Everything lands under results/<profile>/ (expert/, learn/, eval/, theory/,
-study/timings.jsonl, summary/), the summary also under paper-figures/<profile>/study/.
-
-  --profile P       ci (tiny, runs in make test) or cpu (make reproduce); default: $PROFILE, else cpu
-  --tasks T,…       training tasks (default: the profile's)
-  --eval-tasks T,…  tasks every cross-task model is evaluated on (default: the profile's)
-  --seeds LIST      training seeds, e.g. 0,1,2 (default: the profile's)
-  --root DIR        results tree (default results/<profile>; then no copy under paper-figures/)
-  --stages S,…      only these stages: ${STAGES.join(",")} (default: all, in order)
-  --max-jobs N      run at most N jobs, then stop (rerun to continue; with --workers 1)
-  --workers N       processes (default 1): the training tasks are split over N − 1 child processes
-                    and this one, balanced by their expert states; 2 on a 2-core machine
-  --config          print the resolved config as JSON and exit
-  --json            print the run's outcome (jobs, summary path, findings tally) as JSON
-  --quiet           no progress on stderr
-
-Rerunning resumes; a run directory whose config differs is refused (use another results tree).
-Tables alone: stgrpo tables --results results/<profile>/eval/paper (or …/eval/extended-100 --protocol extended).`;
+study/timings.jsonl, summary/), the summary also under paper-figures/<profile>/study/.`,
+  flags: FLAGS,
+  after: `Rerunning resumes; a run directory whose config differs is refused (use another results tree).
+Tables alone: stgrpo tables --results results/<profile>/eval/paper (or …/eval/extended-100 --protocol extended).`,
+});
 
 function parseSeedList(text: string): number[] {
-  const seeds = text.split(",").map((s) => s.trim()).filter(Boolean).map((s) => intFlag("seeds", s));
-  if (!seeds.length) throw new UserError("--seeds is empty");
-  return seeds;
+  return parseNumberList("--seeds", text, { type: "int" });
 }
 
 /** A worker process of `--workers N` (spawned by runStudy): its share of the jobs, progress on stderr. */
@@ -52,7 +61,7 @@ async function runPart(part: string, configFile: string | undefined): Promise<nu
   const m = /^(\d+)\/(\d+)$/.exec(part);
   if (!m || !configFile) throw new UserError("--part K/N needs --config-file FILE (written by stgrpo study --workers N)");
   const { config, stages, parts } = readJsonFile<{ config: StudyConfig; stages: Stage[]; parts: string[][] }>(configFile);
-  const index = Number(m[1]);
+  const index = parseInteger("--part", m[1]);
   if (!parts[index]) throw new UserError(`--part ${part}: ${configFile} has ${parts.length} parts`);
   await runStudy(config, { progress: terminalProgress(1000), stages, part: { index, tasks: parts[index] } });
   return 0;
@@ -62,34 +71,16 @@ export const study: Command = {
   name: "study",
   summary: "run (or resume) the CPU-scale study: expert data, SFT, GRPO, multi-turn baseline, evaluation, theory, summary",
   usage,
+  flags: [FLAGS],
   async run(argv) {
-    const { values } = parseFlags(
-      argv,
-      {
-        profile: { type: "string" },
-        tasks: { type: "string" },
-        "eval-tasks": { type: "string" },
-        seeds: { type: "string" },
-        root: { type: "string" },
-        stages: { type: "string" },
-        "max-jobs": { type: "string" },
-        workers: { type: "string" },
-        part: { type: "string" },
-        "config-file": { type: "string" },
-        config: { type: "boolean" },
-        json: { type: "boolean" },
-        quiet: { type: "boolean" },
-      },
-      false,
-    );
+    const { values } = parseFlags(argv, FLAGS, { positionals: false });
     if (values.part) return runPart(values.part, values["config-file"]);
-    const profile = (values.profile ?? currentProfile()) as Profile;
-    if (!(PROFILES as readonly string[]).includes(profile)) throw new UserError(`--profile must be one of ${PROFILES.join(", ")}, got "${profile}"`);
+    const profile: Profile = values.profile ?? currentProfile();
     const overrides: Partial<StudyConfig> = {};
     if (values.tasks) overrides.tasks = parseTasks(values.tasks).map((t) => t.id);
     if (values["eval-tasks"]) overrides.evalTasks = parseTasks(values["eval-tasks"]).map((t) => t.id);
     if (values.seeds) overrides.seeds = parseSeedList(values.seeds);
-    if (values.root) overrides.root = path.resolve(values.root);
+    if (values.root) overrides.root = ensureOutputDir(values.root, "--root");
     const cfg = studyConfig(profile, overrides);
     let stages: Stage[] | undefined;
     if (values.stages) {
@@ -101,19 +92,18 @@ export const study: Command = {
       printJson(cfg, true);
       return 0;
     }
-    const maxJobs = values["max-jobs"] === undefined ? undefined : intFlag("max-jobs", values["max-jobs"]);
-    const workers = values.workers === undefined ? 1 : intFlag("workers", values.workers);
-    if (workers < 1) throw new UserError("--workers must be at least 1");
+    const maxJobs = values["max-jobs"];
+    const workers = values.workers;
     const result = await runStudy(cfg, { progress: values.quiet ? silentProgress : terminalProgress(), stages, stopAfterJobs: maxJobs, workers });
     const summaryFile = path.relative(REPO_ROOT, path.join(studyDirs(cfg).summary, "summary.md"));
     if (values.json) {
       printJson({ finished: result.finished, ran: result.ran.length, skipped: result.skipped.length, summary: result.summary ? summaryFile : null, timings: result.summary?.timings ?? null });
     } else if (result.summary) {
       const protocol = result.summary.protocols[result.summary.protocols.length - 1].protocol;
-      process.stdout.write(`study (${profile}): ${result.ran.length} job(s) ran, ${result.skipped.length} already done; summary in ${summaryFile}\n`);
-      process.stdout.write(`findings on the ${protocol} protocol:\n${findingsTally(result.summary.findings, protocol)}`);
+      writeOut(`study (${profile}): ${result.ran.length} job(s) ran, ${result.skipped.length} already done; summary in ${summaryFile}\n`);
+      writeOut(`findings on the ${protocol} protocol:\n${findingsTally(result.summary.findings, protocol)}`);
     } else {
-      process.stdout.write(`study (${profile}): stopped after ${result.ran.length} job(s); rerun to continue\n`);
+      writeOut(`study (${profile}): stopped after ${result.ran.length} job(s); rerun to continue\n`);
     }
     return 0;
   },

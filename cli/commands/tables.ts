@@ -4,16 +4,35 @@
  * of data/paper/*.csv; the other outputs are listed in lib/report/write.ts and notes/report.md).
  */
 import * as path from "node:path";
-import { Command, parseFlags, printJson } from "../command";
+import { Command, printJson } from "../command";
+import { flagTable, parseFlags, usageText } from "../flags";
+import { writeErr, writeOut } from "../output";
+import { ensureOutputDir } from "../../lib/util/paths";
 import { UserError } from "../../lib/util/errors";
 import { PROFILES, Profile } from "../../lib/util/profile";
 
-const usage = `usage: stgrpo tables --results DIR --out DIR [--profile ci|cpu|paper] [--title TEXT]
-                     [--match OURS=PAPER]... [--cross-model NAME] [--protocol P] [--no-figures] [--json]
+const FLAGS = flagTable({
+  results: { type: "string", arg: "DIR", help: "directory of episode JSONL (e.g. results/cpu)" },
+  out: { type: "string", arg: "DIR", help: "where to write (created)" },
+  profile: { type: "choice", choices: PROFILES, help: "which profile produced the runs, for the titles", defaultText: "from results/<profile>" },
+  title: { type: "string", arg: "TEXT", help: "title for every table instead of the profile's" },
+  match: {
+    type: "strings", arg: "OURS=PAPER",
+    help: 'stand our model beside a paper row ("sft+grpo=Qwen2.5-1.5b (w/ SFT & GRPO)", or OURS=none); repeatable. Defaults: expert, untrained/random, sft, sft+grpo, …',
+  },
+  "cross-model": { type: "string", arg: "NAME", help: "the model of Tables 2–4 when several have a trained_on" },
+  protocol: {
+    type: "string", arg: "P",
+    help: "which evaluation protocol's episodes: paper (default when any episode names it; also episodes that name none), extended, custom, or all",
+  },
+  "no-figures": { type: "boolean", help: "skip the SVG/PNG figures" },
+  json: { type: "boolean", help: 'print {"out", "files", "episodes", "models", "tasks", "comparison"} on stdout' },
+});
 
-Read every episode JSONL under --results (recursively; files of another shape, such as training
-metrics, datasets and traces, are skipped with a note on stderr) and write the paper's Tables 1–4
-to --out:
+const usage = usageText({
+  synopsis: `usage: stgrpo tables --results DIR --out DIR [--profile ci|cpu|paper] [--title TEXT]
+                     [--match OURS=PAPER]... [--cross-model NAME] [--protocol P] [--no-figures] [--json]`,
+  about: `Read every episode JSONL under --results (recursively) and write the paper's Tables 1–4 to --out:
 
   table1.csv        task,model,sr,asat,asst   (one row per task and model; asst empty: no success)
   cross_task.csv    trained_on,evaluated_on,sr,asat,asst   (the model shown in Tables 2–4)
@@ -24,50 +43,30 @@ ASAT counts a failed episode at its timeout. Table 1's row for a trained model o
 trained on that task (the diagonal of Tables 2–4), as in the paper. A cell with several runs (training
 seeds) shows the mean of per-run metrics with a t interval across runs.
 
-  --results DIR        directory of episode JSONL (e.g. results/cpu)
-  --out DIR            where to write (created)
-  --profile P          which profile produced the runs, for the titles (default: from results/<profile>)
-  --title TEXT         title for every table instead of the profile's
-  --match OURS=PAPER   stand our model beside a paper row ("sft+grpo=Qwen2.5-1.5b (w/ SFT & GRPO)",
-                       or OURS=none); repeatable. Defaults: expert, untrained/random, sft, sft+grpo, …
-  --cross-model NAME   the model of Tables 2–4 when several have a trained_on
-  --protocol P         which evaluation protocol's episodes: paper (default when any episode names it;
-                       also episodes that name none), extended, custom, or all
-  --no-figures         skip the SVG/PNG figures
-  --json               print {"out", "files", "episodes", "models", "tasks", "comparison"} on stdout`;
+What is read is said on stderr, file by file where it matters: files of another shape (training
+metrics, datasets, traces) are named as skipped; a torn last line (a run killed mid-write) is named and
+left out; an episode found in two files with the same outcome is counted once, the copies named; the
+same episode (protocol, run, model, trained_on, task, seed) with different outcomes in two files is an
+error naming both, since which one counts would decide the numbers.`,
+  flags: FLAGS,
+});
 
 export const tables: Command = {
   name: "tables",
   summary: "regenerate the paper's Tables 1–4 and figures from episode JSONL, beside the published numbers",
   usage,
+  flags: [FLAGS],
   async run(argv) {
-    const { values } = parseFlags(
-      argv,
-      {
-        results: { type: "string" },
-        out: { type: "string" },
-        profile: { type: "string" },
-        title: { type: "string" },
-        match: { type: "string", multiple: true },
-        "cross-model": { type: "string" },
-        protocol: { type: "string" },
-        "no-figures": { type: "boolean" },
-        json: { type: "boolean" },
-      },
-      false,
-    );
+    const { values } = parseFlags(argv, FLAGS, { positionals: false });
     if (!values.results) throw new UserError("--results DIR is required");
     if (!values.out) throw new UserError("--out DIR is required");
-    if (values.profile !== undefined && !(PROFILES as readonly string[]).includes(values.profile)) {
-      throw new UserError(`--profile must be one of ${PROFILES.join(", ")}, got "${values.profile}"`);
-    }
     // Required here, not imported at the top, and in two steps: `stgrpo --help` pays for neither,
     // and bad input is reported before vega (the renderer) loads. (A dynamic import() would go through
     // Node's ESM resolver, which needs file extensions.)
     /* eslint-disable @typescript-eslint/no-var-requires */
     const { parseMatches }: typeof import("../../lib/report/models") = require("../../lib/report/models");
     const { loadStudy }: typeof import("../../lib/report/study") = require("../../lib/report/study");
-    const matches = parseMatches(values.match ?? []);
+    const matches = parseMatches(values.match);
     const command = `stgrpo tables --results ${values.results} --out ${values.out}`;
     const study = loadStudy(values.results, {
       profile: values.profile as Profile | undefined,
@@ -77,7 +76,8 @@ export const tables: Command = {
       protocol: values.protocol,
       command,
     });
-    for (const line of [...study.log, ...study.results.notes]) process.stderr.write(`stgrpo tables: ${line}\n`);
+    ensureOutputDir(values.out, "--out");
+    for (const line of [...study.log, ...study.results.notes]) writeErr(`stgrpo tables: ${line}\n`);
     const report: typeof import("../../lib/report/index") = require("../../lib/report/index");
     /* eslint-enable @typescript-eslint/no-var-requires */
     const written = await report.writeReport(study.results, values.out, {
@@ -99,7 +99,7 @@ export const tables: Command = {
       });
     } else {
       const r = study.results;
-      process.stdout.write(
+      writeOut(
         `wrote ${written.files.length} files to ${values.out} (${r.episodes} episodes; ${r.tasks.length} tasks × ${r.models.length} models` +
           `${r.crossModel ? `; Tables 2–4: ${r.crossModel}` : "; no model with a trained_on, so no Tables 2–4"})\n` +
           (cmp ? `SR beside the paper: ${cmp.paired} paired cells, ${cmp.withinNoise} within noise, ${cmp.oursHigher} ours higher, ${cmp.oursLower} ours lower\n` : ""),

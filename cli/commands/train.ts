@@ -3,7 +3,10 @@
  * Resumable: rerunning the same command with the same --out continues from the last checkpoint.
  */
 import * as fs from "node:fs";
-import { Command, intFlag, numberFlag, parseFlags, printJson } from "../command";
+import { Command, printJson } from "../command";
+import { flagTable, parseFlags, usageText } from "../flags";
+import { writeOut } from "../output";
+import { ensureOutputDir } from "../../lib/util/paths";
 import { UserError } from "../../lib/util/errors";
 import { terminalProgress } from "../../lib/util/progress";
 import { loadSingleTurn, featurizeExamples, SingleTurnExample } from "../../lib/learn/data";
@@ -16,56 +19,53 @@ import { DEFAULT_MODEL } from "../../lib/learn/model";
 import { resolveTask } from "../../lib/kitchen/index";
 import { parseSeeds } from "../../lib/eval/protocol";
 
-const usage = `usage: stgrpo train --algo sft|grpo|multiturn --out DIR [options]
+const SFT = "sft (paper: 8 epochs, batch 8)";
+const GRPO = "grpo (paper: batch 256, 50 epochs, beta 0.001); multiturn takes the same";
+const MULTI = "multiturn (trajectory-level GRPO, sparse success reward)";
 
-Train a CPU-scale policy (lib/learn: a log-linear scorer over identity-free text features of
+const FLAGS = flagTable({
+  algo: { type: "choice", choices: ["sft", "grpo", "multiturn"], help: "the learner (required)" },
+  out: { type: "string", arg: "DIR", help: "run directory (required)" },
+  data: { type: "string", arg: "FILE", help: "single-turn dataset JSONL (DESIGN.md format); required for sft and grpo, and gives multiturn's start layouts unless --seeds is given" },
+  task: { type: "string", arg: "T", help: "use only this task's records / layouts" },
+  init: { type: "string", arg: "P", help: "starting policy (a run directory or policy.json); grpo and multiturn use it as the frozen reference π_ref too", defaultText: "untrained, uniform" },
+  seed: { type: "int", arg: "N", help: "training seed", default: 0 },
+  lr: { type: "number", arg: "X", min: 0, minExclusive: true, help: "Adam learning rate", defaultText: `sft ${SFT_DEFAULTS.lr}, grpo/multiturn ${GRPO_DEFAULTS.lr}` },
+  "eval-data": { type: "string", arg: "FILE", help: "held-out single-turn states, evaluated at every epoch end" },
+  json: { type: "boolean", help: "print the final summary as JSON" },
+  epochs: { type: "int", arg: "N", min: 1, group: SFT, help: "epochs (grpo too)", defaultText: `sft ${SFT_DEFAULTS.epochs}, grpo ${GRPO_DEFAULTS.epochs}` },
+  "batch-size": { type: "int", arg: "N", min: 1, group: SFT, help: "examples per step (grpo: states per step)", defaultText: `sft ${SFT_DEFAULTS.batchSize}, grpo ${GRPO_DEFAULTS.batchSize}` },
+  model: { type: "choice", choices: ["linear", "mlp"], group: SFT, help: "the scorer", default: DEFAULT_MODEL.kind },
+  hidden: { type: "int", arg: "H", min: 1, group: SFT, help: "mlp hidden units", default: DEFAULT_MODEL.hidden },
+  bits: { type: "int", arg: "B", min: 1, max: 26, group: SFT, help: "log2 hashed feature space", default: DEFAULT_FEATURES.bits },
+  "mini-batch-size": { type: "int", arg: "N", min: 1, group: GRPO, help: "states per update", defaultText: "the batch size" },
+  "ppo-epochs": { type: "int", arg: "N", min: 1, group: GRPO, help: "updates per batch", default: GRPO_DEFAULTS.ppoEpochs },
+  "group-size": { type: "int", arg: "G", min: 2, group: GRPO, help: "samples per state", default: GRPO_DEFAULTS.groupSize },
+  beta: { type: "number", arg: "B", min: 0, group: GRPO, help: "KL coefficient", default: GRPO_DEFAULTS.beta },
+  kl: { type: "choice", choices: ["exact", "k3"], group: GRPO, help: "KL term", default: GRPO_DEFAULTS.kl },
+  clip: { type: "number", arg: "E", min: 0, minExclusive: true, group: GRPO, help: "PPO clip range", default: GRPO_DEFAULTS.clipEps },
+  reward: { type: "choice", choices: ["expert", "any-optimal"], group: GRPO, help: "any-optimal needs optimal_actions in the data", default: GRPO_DEFAULTS.reward },
+  temperature: { type: "number", arg: "T", min: 0, minExclusive: true, group: GRPO, help: "sampling temperature", default: 1 },
+  "env-steps": {
+    type: "int", arg: "N", min: 1, group: MULTI, default: MULTITURN_DEFAULTS.envSteps,
+    help: "environment-sample budget; set it to the single-turn run's samples (epochs × states × G) for a matched comparison",
+  },
+  seeds: { type: "string", arg: "LIST", group: MULTI, help: "start layouts: 1,2,3, 100-199 or default (with --task)", defaultText: "the data's (task, seed)s" },
+  "layouts-per-step": { type: "int", arg: "N", min: 1, group: MULTI, help: "start layouts per step", default: MULTITURN_DEFAULTS.layoutsPerStep },
+  timeout: { type: "int", arg: "N", min: 1, group: MULTI, help: "episode step limit", defaultText: "the task's protocol timeout" },
+});
+
+const usage = usageText({
+  synopsis: "usage: stgrpo train --algo sft|grpo|multiturn --out DIR [options]",
+  about: `Train a CPU-scale policy (lib/learn: a log-linear scorer over identity-free text features of
 (observation, action)). Writes DIR/config.json, DIR/metrics.jsonl, DIR/checkpoint.json and, when
-finished, DIR/policy.json. Rerunning the same command resumes from the last checkpoint.
-
-common:
-  --algo A            sft | grpo | multiturn
-  --out DIR           run directory (required)
-  --data FILE         single-turn dataset JSONL (DESIGN.md format); required for sft and grpo,
-                      and gives multiturn's start layouts unless --seeds is given
-  --task T            use only this task's records / layouts
-  --init P            starting policy (a run directory or policy.json); grpo and multiturn use it
-                      as the frozen reference π_ref too (default: untrained, uniform)
-  --seed N            training seed (default 0)
-  --lr X              Adam learning rate (sft ${SFT_DEFAULTS.lr}, grpo/multiturn ${GRPO_DEFAULTS.lr})
-  --eval-data FILE    held-out single-turn states, evaluated at every epoch end
-  --json              print the final summary as JSON
-
-sft (paper: 8 epochs, batch 8):
-  --epochs N          default ${SFT_DEFAULTS.epochs}
-  --batch-size N      default ${SFT_DEFAULTS.batchSize}
-  --model K           linear | mlp (default ${DEFAULT_MODEL.kind})
-  --hidden H          mlp hidden units (default ${DEFAULT_MODEL.hidden})
-  --bits B            log2 hashed feature space (default ${DEFAULT_FEATURES.bits})
-
-grpo (paper: batch 256, 50 epochs, beta 0.001):
-  --epochs N          default ${GRPO_DEFAULTS.epochs}
-  --batch-size N      states per step, default ${GRPO_DEFAULTS.batchSize}
-  --mini-batch-size N states per update, default = batch size
-  --ppo-epochs N      default ${GRPO_DEFAULTS.ppoEpochs}
-  --group-size G      samples per state, default ${GRPO_DEFAULTS.groupSize}
-  --beta B            KL coefficient, default ${GRPO_DEFAULTS.beta}
-  --kl exact|k3       KL term, default ${GRPO_DEFAULTS.kl}
-  --clip E            PPO clip range, default ${GRPO_DEFAULTS.clipEps}
-  --reward R          expert | any-optimal (needs optimal_actions in the data), default expert
-  --temperature T     sampling temperature, default 1
-
-multiturn (trajectory-level GRPO, sparse success reward):
-  --env-steps N       environment-sample budget (default ${MULTITURN_DEFAULTS.envSteps}); set it to the
-                      single-turn run's samples (epochs × states × G) for a matched comparison
-  --seeds LIST        start layouts: 1,2,3, 100-199 or default (with --task); default: the data's (task, seed)s
-  --layouts-per-step N  default ${MULTITURN_DEFAULTS.layoutsPerStep}
-  --group-size G, --beta B, --kl, --clip, --temperature T, --ppo-epochs N  as for grpo
-  --timeout N         episode step limit (default: the task's protocol timeout)
-
-example:
+finished, DIR/policy.json. Rerunning the same command resumes from the last checkpoint.`,
+  flags: FLAGS,
+  after: `example:
   stgrpo train --algo sft --data results/cpu/expert/burger.jsonl --task burger --out results/cpu/learn/burger/sft-s0
   stgrpo train --algo grpo --data results/cpu/expert/burger.jsonl --init results/cpu/learn/burger/sft-s0 \\
-               --out results/cpu/learn/burger/grpo-s0`;
+               --out results/cpu/learn/burger/grpo-s0`,
+});
 
 function sameTask(a: string, b: string): boolean {
   if (a === b) return true;
@@ -80,46 +80,18 @@ export const train: Command = {
   name: "train",
   summary: "train a CPU-scale policy: SFT, single-turn GRPO or multi-turn GRPO (lib/learn)",
   usage,
+  flags: [FLAGS],
   async run(argv) {
-    const { values } = parseFlags(argv, {
-      algo: { type: "string" },
-      out: { type: "string" },
-      data: { type: "string" },
-      "eval-data": { type: "string" },
-      task: { type: "string" },
-      init: { type: "string" },
-      seed: { type: "string" },
-      lr: { type: "string" },
-      epochs: { type: "string" },
-      "batch-size": { type: "string" },
-      "mini-batch-size": { type: "string" },
-      "ppo-epochs": { type: "string" },
-      "group-size": { type: "string" },
-      beta: { type: "string" },
-      kl: { type: "string" },
-      clip: { type: "string" },
-      reward: { type: "string" },
-      temperature: { type: "string" },
-      model: { type: "string" },
-      hidden: { type: "string" },
-      bits: { type: "string" },
-      "env-steps": { type: "string" },
-      seeds: { type: "string" },
-      "layouts-per-step": { type: "string" },
-      timeout: { type: "string" },
-      json: { type: "boolean" },
-    }, false);
+    const { values } = parseFlags(argv, FLAGS, { positionals: false });
     const algo = values.algo;
-    if (algo !== "sft" && algo !== "grpo" && algo !== "multiturn") throw new UserError(`--algo must be sft, grpo or multiturn${algo ? `, got "${algo}"` : ""}`);
+    if (algo === undefined) throw new UserError("--algo must be sft, grpo or multiturn");
     if (!values.out) throw new UserError("--out DIR is required");
     if (values.task) resolveTask(values.task); // unknown task → UserError listing the known ones
-    const seed = intFlag("seed", values.seed, 0);
-    const kl = values.kl ?? GRPO_DEFAULTS.kl;
-    if (kl !== "exact" && kl !== "k3") throw new UserError(`--kl must be exact or k3, got "${kl}"`);
-    const reward = values.reward ?? GRPO_DEFAULTS.reward;
-    if (reward !== "expert" && reward !== "any-optimal") throw new UserError(`--reward must be expert or any-optimal, got "${reward}"`);
-    const modelKind = values.model ?? DEFAULT_MODEL.kind;
-    if (modelKind !== "linear" && modelKind !== "mlp") throw new UserError(`--model must be linear or mlp, got "${modelKind}"`);
+    ensureOutputDir(values.out, "--out");
+    const seed = values.seed;
+    const kl = values.kl;
+    const reward = values.reward;
+    const modelKind = values.model;
 
     const load = (file: string | undefined, what: string): SingleTurnExample[] => {
       if (!file) return [];
@@ -132,7 +104,7 @@ export const train: Command = {
     const evalExamples = load(values["eval-data"], "--eval-data");
     if ((algo === "sft" || algo === "grpo") && examples.length === 0) throw new UserError(`--data FILE is required for --algo ${algo}`);
 
-    const bits = intFlag("bits", values.bits, DEFAULT_FEATURES.bits);
+    const bits = values.bits;
     let init: LoadedPolicy | undefined = values.init ? loadPolicy(values.init) : undefined;
     const features = init?.features ?? { ...DEFAULT_FEATURES, bits };
     const states = featurizeExamples(examples, features);
@@ -145,37 +117,37 @@ export const train: Command = {
       result = await trainSft(
         states,
         {
-          epochs: intFlag("epochs", values.epochs, SFT_DEFAULTS.epochs),
-          batchSize: intFlag("batch-size", values["batch-size"], SFT_DEFAULTS.batchSize),
-          lr: numberFlag("lr", values.lr, SFT_DEFAULTS.lr),
+          epochs: values.epochs ?? SFT_DEFAULTS.epochs,
+          batchSize: values["batch-size"] ?? SFT_DEFAULTS.batchSize,
+          lr: values.lr ?? SFT_DEFAULTS.lr,
           seed,
           features,
-          model: { ...DEFAULT_MODEL, kind: modelKind, bits, hidden: intFlag("hidden", values.hidden, DEFAULT_MODEL.hidden), seed },
+          model: { ...DEFAULT_MODEL, kind: modelKind, bits, hidden: values.hidden, seed },
         },
         common,
       );
     } else {
       init = init ?? untrainedPolicy(features);
       const shared = {
-        groupSize: intFlag("group-size", values["group-size"], GRPO_DEFAULTS.groupSize),
-        beta: numberFlag("beta", values.beta, GRPO_DEFAULTS.beta),
-        kl: kl as "exact" | "k3",
-        clipEps: numberFlag("clip", values.clip, GRPO_DEFAULTS.clipEps),
-        temperature: numberFlag("temperature", values.temperature, 1),
-        ppoEpochs: intFlag("ppo-epochs", values["ppo-epochs"], 1),
-        lr: numberFlag("lr", values.lr, GRPO_DEFAULTS.lr),
+        groupSize: values["group-size"],
+        beta: values.beta,
+        kl,
+        clipEps: values.clip,
+        temperature: values.temperature,
+        ppoEpochs: values["ppo-epochs"],
+        lr: values.lr ?? GRPO_DEFAULTS.lr,
         seed,
       };
       if (algo === "grpo") {
-        const batchSize = intFlag("batch-size", values["batch-size"], GRPO_DEFAULTS.batchSize);
+        const batchSize = values["batch-size"] ?? GRPO_DEFAULTS.batchSize;
         result = await trainGrpo(
           states,
           {
             ...shared,
-            epochs: intFlag("epochs", values.epochs, GRPO_DEFAULTS.epochs),
+            epochs: values.epochs ?? GRPO_DEFAULTS.epochs,
             batchSize,
-            miniBatchSize: intFlag("mini-batch-size", values["mini-batch-size"], batchSize),
-            reward: reward as "expert" | "any-optimal",
+            miniBatchSize: values["mini-batch-size"] ?? batchSize,
+            reward,
           },
           { ...common, init },
         );
@@ -200,9 +172,9 @@ export const train: Command = {
           layouts,
           {
             ...shared,
-            envSteps: intFlag("env-steps", values["env-steps"], MULTITURN_DEFAULTS.envSteps),
-            layoutsPerStep: intFlag("layouts-per-step", values["layouts-per-step"], MULTITURN_DEFAULTS.layoutsPerStep),
-            timeout: values.timeout === undefined ? null : intFlag("timeout", values.timeout),
+            envSteps: values["env-steps"],
+            layoutsPerStep: values["layouts-per-step"],
+            timeout: values.timeout ?? null,
           },
           { ...common, init },
         );
@@ -211,7 +183,7 @@ export const train: Command = {
     const last = [...result.metrics].reverse().find((m) => m.split === "train") ?? null;
     const summary = { algo, out: values.out, steps: result.steps, finished: result.finished, policy: fs.existsSync(`${values.out}/policy.json`) ? `${values.out}/policy.json` : null, last };
     if (values.json) printJson(summary);
-    else process.stdout.write(`${algo}: ${result.steps} steps, policy in ${summary.policy}\n`);
+    else writeOut(`${algo}: ${result.steps} steps, policy in ${summary.policy}\n`);
     return 0;
   },
 };

@@ -9,15 +9,17 @@
  * - at most `concurrency` requests in flight, through a semaphore shared by every episode that uses
  *   the policy (or by several policies, when they are given the same `Semaphore`);
  * - a per-request timeout (AbortSignal);
- * - retries with exponential backoff on connection errors, dropped connections, timeouts, 5xx, 408
- *   and 429; never on other 4xx;
+ * - retries with exponential backoff on connection errors, dropped connections, timeouts, 5xx, 408,
+ *   429 and malformed 200 answers (lib/agent/reply.ts: invalid JSON, HTML, no or empty choices, no
+ *   message, null content); never on other 4xx;
  * - one-line UserErrors: the server cannot be reached (after the retries), the model is unknown (404),
  *   any other client error with the server's own message.
  * The library's built-in endless retry on 503 is switched off (`retry_on_error: false`): 503 goes
  * through the same bounded backoff as every other 5xx.
  */
-import { InferenceClient, InferenceClientInputError, InferenceClientProviderApiError } from "@huggingface/inference";
+import { InferenceClient, InferenceClientInputError, InferenceClientProviderApiError, InferenceClientProviderOutputError } from "@huggingface/inference";
 import { UserError } from "../util/errors";
+import { MalformedReplyError, validatingFetch } from "./reply";
 import type { ChatMessage, PromptConfig } from "./prompt";
 import { ChatCallInfo, ChatReply, ReActPolicy } from "./react";
 
@@ -162,6 +164,9 @@ function classify(e: unknown, timeoutMs: number): Failure {
   if (err?.name === "TimeoutError" || err?.name === "AbortError") {
     return { retry: true, connection: false, reason: `no answer within ${timeoutMs / 1000} s` };
   }
+  if (e instanceof MalformedReplyError) return { retry: true, connection: false, reason: e.message };
+  // The library's own shape check, should a reply slip past ours: the same server failure.
+  if (e instanceof InferenceClientProviderOutputError) return { retry: true, connection: false, reason: `malformed reply: ${oneLine(e.message)}` };
   let status: number | null = null;
   let body: unknown = "";
   if (e instanceof InferenceClientProviderApiError) [status, body] = [e.httpResponse.status, e.httpResponse.body];
@@ -220,7 +225,8 @@ export class EndpointClient {
     this.semaphore = opts.semaphore ?? new Semaphore(this.o.concurrency);
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.fetchFn = opts.fetch ?? fetch;
-    this.client = new InferenceClient(this.token, { endpointUrl: this.base, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+    // Every 200 of the chat route goes through lib/agent/reply.ts before the library reads it.
+    this.client = new InferenceClient(this.token, { endpointUrl: this.base, fetch: validatingFetch(this.fetchFn, this.chatUrl) });
   }
 
   /** The request settings in effect (for the config printout of a run). */
@@ -337,14 +343,9 @@ export class EndpointClient {
       (signal) => this.client.chatCompletion(args as any, { signal, retry_on_error: false }) as Promise<any>,
       () => this.stats.requests++,
     );
-    const choice = out?.choices?.[0];
-    if (!choice || typeof choice !== "object") {
-      const shown = out instanceof Blob ? `a ${out.type || "non-JSON"} body` : oneLine(JSON.stringify(out) ?? String(out), 120);
-      throw new UserError(`${this.chatUrl}: not an OpenAI-compatible chat completion (no choices in ${shown})`);
-    }
-    const content = choice.message?.content;
+    // validatingFetch checked the body: choices[0].message.content is a string.
     this.stats.replies++;
-    return { content: typeof content === "string" ? content : "", retries };
+    return { content: out.choices[0].message.content as string, retries };
   }
 }
 

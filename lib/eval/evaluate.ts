@@ -6,6 +6,11 @@
  *
  * A failure (the server is unreachable after its retries, a bug) stops the run: no new episode is
  * started, the episodes that finished are written, and the error is rethrown. Rerun to continue.
+ *
+ * Resuming is only sound when the rerun would play the same episodes: each record carries the
+ * `settings` that shape it (the policy's sampling seed, temperature, top_p, max_tokens, prompt, model
+ * — not transport settings such as the URL, retries or concurrency), and a rerun whose settings or
+ * step budget differ from the records it would resume is refused, naming every difference.
  */
 import { appendJsonl, readJsonl } from "../util/files";
 import { Progress, ProgressSink, terminalProgress } from "../util/progress";
@@ -31,6 +36,11 @@ export interface EvaluateOptions {
   concurrency?: number;
   /** Step budget for every task (default: each task's protocol timeout). */
   timeout?: number;
+  /**
+   * What shapes the episodes beyond their key (`episodeSettings(policy config)`): written into every
+   * new record as `settings`, and compared with the records a rerun resumes. Default: not recorded.
+   */
+  settings?: Record<string, unknown>;
   progress?: ProgressSink;
 }
 
@@ -66,6 +76,52 @@ function checkRecord(r: any, where: string): EpisodeRecord {
   return r as EpisodeRecord;
 }
 
+/** Policy-config keys that do not change an episode: where and how requests travel, and file locations. */
+const TRANSPORT_KEYS = new Set(["endpoint", "timeoutMs", "retries", "backoffMs", "maxBackoffMs", "concurrency", "checkpoint"]);
+
+/**
+ * The settings that shape a policy's episodes, from its config (lib/eval/policies' `config`): everything
+ * but transport, as JSON would store it (Infinity history → null), so a record read back compares equal.
+ */
+export function episodeSettings(config: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(Object.fromEntries(Object.entries(config).filter(([k]) => !TRANSPORT_KEYS.has(k)))));
+}
+
+/** Leaf differences between two settings objects: ["seed 0 → 1", "prompt.historyTurns 1 → 2"]. */
+function settingsDiff(old: unknown, now: unknown, prefix = ""): string[] {
+  const isObj = (x: unknown): x is Record<string, unknown> => !!x && typeof x === "object" && !Array.isArray(x);
+  if (isObj(old) && isObj(now)) {
+    const keys = [...new Set([...Object.keys(old), ...Object.keys(now)])];
+    return keys.flatMap((k) => settingsDiff(old[k], now[k], prefix ? `${prefix}.${k}` : k));
+  }
+  const a = JSON.stringify(old ?? null);
+  const b = JSON.stringify(now ?? null);
+  return a === b ? [] : [`${prefix} ${a} → ${b}`];
+}
+
+/**
+ * Refuse to resume records written with other settings or another step budget (they would be pooled
+ * with episodes of a different experiment). Records without `settings` (older files) are checked on
+ * their timeout only.
+ */
+function checkResumable(out: string, model: string, run: string, pairs: { old: EpisodeRecord; timeout: number }[], settings: Record<string, unknown> | undefined): void {
+  const diffs = new Set<string>();
+  let n = 0;
+  for (const { old, timeout } of pairs) {
+    const here: string[] = [];
+    if (old.timeout !== timeout) here.push(`timeout ${old.timeout} → ${timeout}`);
+    const stored = (old as { settings?: unknown }).settings;
+    if (settings && stored !== undefined) here.push(...settingsDiff(stored, settings));
+    if (here.length) n++;
+    for (const d of here) diffs.add(d);
+  }
+  if (!diffs.size) return;
+  throw new UserError(
+    `${out} already has ${n} episode(s) of ${model} (run ${run}) that this run would resume with other settings ` +
+      `(file → now: ${[...diffs].join(", ")}): use another --out or --run, or the file's settings`,
+  );
+}
+
 /** Read an episode file (missing = empty), checking every record. */
 export function readEpisodes(file: string): EpisodeRecord[] {
   return readJsonl<unknown>(file).map((r, i) => checkRecord(r, `${file}: record ${i + 1}`));
@@ -82,16 +138,12 @@ export async function evaluateRun(policy: Policy, opts: EvaluateOptions): Promis
   const idOf = (task: TaskInfo, seed: number | null): EpisodeId => ({ run: opts.run, model: opts.model, trained_on: trainedOn, task: task.id, seed });
   const existing = new Map(readEpisodes(opts.out).map((e) => [episodeKey(e), e]));
   const plan = opts.tasks.flatMap((task) => opts.seeds.map((seed) => ({ task, seed })));
-  for (const { task, seed } of plan) {
+  const settings = opts.settings === undefined ? undefined : episodeSettings(opts.settings);
+  const resumed = plan.flatMap(({ task, seed }) => {
     const old = existing.get(episodeKey(idOf(task, seed)));
-    const timeout = opts.timeout ?? task.timeout;
-    if (old && old.timeout !== timeout) {
-      throw new UserError(
-        `${opts.out} already has ${opts.model} on ${task.id} seed ${seed ?? "default"} (run ${opts.run}) with timeout ${old.timeout}, ` +
-          `this run uses ${timeout}: use another --out or --run`,
-      );
-    }
-  }
+    return old ? [{ old, timeout: opts.timeout ?? task.timeout }] : [];
+  });
+  checkResumable(opts.out, opts.model, opts.run, resumed, settings);
   const todo = plan.filter(({ task, seed }) => !existing.has(episodeKey(idOf(task, seed))));
   const progress = new Progress(`eval ${opts.model}`, plan.length, opts.progress ?? terminalProgress());
   let successes = plan.filter(({ task, seed }) => existing.get(episodeKey(idOf(task, seed)))?.success).length;
@@ -107,6 +159,7 @@ export async function evaluateRun(policy: Policy, opts: EvaluateOptions): Promis
     const traces: EpisodeTrace[] = [];
     while (flushed < todo.length && results[flushed]) {
       const r = results[flushed]!;
+      if (settings) r.record = { ...r.record, settings } as EpisodeRecord;
       batch.push(r.record);
       if (r.trace) traces.push(r.trace);
       existing.set(episodeKey(r.record), r.record);

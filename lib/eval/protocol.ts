@@ -7,6 +7,7 @@
  */
 import { EVAL_SEEDS, PAPER_TASKS, resolveTask, SYNC_STEMS, TaskInfo } from "../kitchen/index";
 import { UserError } from "../util/errors";
+import { parseSeedText } from "../util/numbers";
 
 export interface Protocol {
   /** "paper", "extended-<N>" or "custom": also the default `run` name of an evaluation. */
@@ -57,14 +58,17 @@ export function parseSeeds(text: string): (number | null)[] {
     const range = /^(\d+)-(\d+)$/.exec(part);
     if (range) {
       const [a, b] = [Number(range[1]), Number(range[2])];
+      if (!Number.isSafeInteger(b)) throw new UserError(`seed range "${part}" goes beyond 2^53 − 1 = ${Number.MAX_SAFE_INTEGER}, the largest seed a record stores exactly`);
       if (b < a) throw new UserError(`seed range "${part}" is empty`);
       if (b - a >= 1_000_000) throw new UserError(`seed range "${part}" is too large`);
       for (let s = a; s <= b; s++) seeds.push(s);
       continue;
     }
-    const n = Number(part);
-    if (!/^\d+$/.test(part) || !Number.isSafeInteger(n)) {
-      throw new UserError(`seed "${part}" is not a non-negative integer (nor a range a-b, nor "default")`);
+    if (!/^\d+$/.test(part)) throw new UserError(`seed "${part}" is not a non-negative integer (nor a range a-b, nor "default")`);
+    const n = parseSeedText("seed", part);
+    if (typeof n === "bigint") {
+      // Records store seeds as JSON numbers, which JavaScript reads back exactly only up to 2^53 − 1.
+      throw new UserError(`seed ${part} is beyond 2^53 − 1 = ${Number.MAX_SAFE_INTEGER}, the largest seed an episode or dataset record stores exactly (stgrpo layout, observe, replay and plan take any seed)`);
     }
     seeds.push(n);
   }

@@ -18,6 +18,7 @@
  * points to.
  */
 import { UserError } from "../util/errors";
+import { parseSeedText } from "../util/numbers";
 import { ITEM_KINDS, PLAYER_KINDS, PREDICATES, STATION_KINDS, typeOfKind } from "./domain";
 import { EnvironmentJson, Entity, generateEnvironment } from "./generator";
 import type { GoalLiteral, Layout, LayoutItem, LayoutPlayer, LayoutStation } from "./layout";
@@ -115,10 +116,7 @@ export function checkSeed(seed: unknown): number | bigint {
  * every seed Python accepts gives Python's layout.
  */
 export function parseSeed(text: string): number | bigint {
-  const t = String(text).trim();
-  if (!/^\d+$/.test(t)) throw new UserError(`seed must be a non-negative integer, got ${JSON.stringify(text)}`);
-  const n = Number(t);
-  return Number.isSafeInteger(n) ? n : BigInt(t);
+  return parseSeedText("seed", String(text));
 }
 
 /**

@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { UserError } from "../util/errors";
-import { readJsonl } from "../util/files";
+import { readJsonlContents } from "../util/files";
 import { repoPath } from "../util/profile";
 
 /** The fields of an episode record the tables use (DESIGN.md's episode JSONL). */
@@ -87,8 +87,12 @@ export interface ScannedResults {
   episodeFiles: string[];
   trainingFiles: string[];
   skipped: { file: string; reason: string }[];
-  /** Episodes dropped because an earlier file held the same (protocol, run, model, trained_on, task, seed). */
+  /** Episodes dropped because an earlier file held the same episode with the same outcome. */
   duplicates: number;
+  /** Which files repeated which (the copy, the file it repeats, how many episodes). */
+  copies: { file: string; of: string; episodes: number }[];
+  /** Episode files whose last line was torn (a writer killed mid-line): the line, left out. */
+  torn: { file: string; line: number; bytes: number }[];
 }
 
 /** Check one episode record; a malformed one is a one-line error naming the file and line. */
@@ -103,6 +107,15 @@ function checkEpisode(r: any, where: string): EpisodeLike {
   if (r.trained_on !== undefined && r.trained_on !== null && typeof r.trained_on !== "string") throw new UserError(`${where}: "trained_on" must be a string or null`);
   if (r.protocol !== undefined && typeof r.protocol !== "string") throw new UserError(`${where}: "protocol" must be a string`);
   return r as EpisodeLike;
+}
+
+/** What the tables take from an episode: two records of the same episode must agree on it. */
+function outcome(e: EpisodeLike): string {
+  return JSON.stringify([e.success, e.steps, e.timeout ?? null]);
+}
+
+function describeOutcome(e: EpisodeLike): string {
+  return `${e.success ? "success" : "failure"} in ${e.steps} step(s)${e.timeout !== undefined && e.timeout !== null ? ` (timeout ${e.timeout})` : ""}`;
 }
 
 /**
@@ -129,7 +142,12 @@ export function selectProtocol(episodes: EpisodeLike[], protocol?: string): { ke
   return { kept: episodes.filter(keep), choice, setAside };
 }
 
-/** Read every episode file under `dir` (recursively). Missing dir: UserError. */
+/**
+ * Read every episode file under `dir` (recursively). Missing dir: UserError. The same episode in two
+ * places (files or lines) counts once when both agree on its outcome (the copies are reported), and is
+ * an error naming both places when they do not: which one counted would decide the tables (before, the
+ * file name order did, and renaming a file flipped an SR between 0 and 1).
+ */
 export function scanResults(dir: string): ScannedResults {
   let stat: fs.Stats;
   try {
@@ -138,8 +156,9 @@ export function scanResults(dir: string): ScannedResults {
     throw new UserError(`results directory ${dir} does not exist`);
   }
   if (!stat.isDirectory()) throw new UserError(`${dir} is not a directory`);
-  const out: ScannedResults = { dir, episodes: [], episodeFiles: [], trainingFiles: [], skipped: [], duplicates: 0 };
-  const seen = new Set<string>();
+  const out: ScannedResults = { dir, episodes: [], episodeFiles: [], trainingFiles: [], skipped: [], duplicates: 0, copies: [], torn: [] };
+  const seen = new Map<string, { episode: EpisodeLike; where: string; file: string }>();
+  const rel = (f: string) => path.relative(dir, f) || f;
   for (const file of listJsonl(dir)) {
     const line = firstLine(file);
     if (line === null) {
@@ -163,30 +182,47 @@ export function scanResults(dir: string): ScannedResults {
       continue;
     }
     out.episodeFiles.push(file);
-    readJsonl<any>(file).forEach((r, i) => {
-      const e = checkEpisode(r, `${file}:${i + 1}`);
+    const { records, torn } = readJsonlContents<any>(file);
+    if (torn) out.torn.push({ file, ...torn });
+    const copiesOf = new Map<string, number>();
+    records.forEach((r, i) => {
+      const where = `${file}:${i + 1}`;
+      const e = checkEpisode(r, where);
       const id = episodeIdentity(e);
-      if (seen.has(id)) {
-        out.duplicates++;
+      const before = seen.get(id);
+      if (!before) {
+        seen.set(id, { episode: e, where, file });
+        out.episodes.push(e);
         return;
       }
-      seen.add(id);
-      out.episodes.push(e);
+      if (outcome(before.episode) !== outcome(e)) {
+        throw new UserError(
+          `conflicting episodes: ${e.model} on ${e.task} seed ${e.seed ?? "default"} (run ${e.run}, protocol ${e.protocol ?? "none"}) is a ` +
+            `${describeOutcome(before.episode)} in ${rel(before.where)} and a ${describeOutcome(e)} in ${rel(where)}: ` +
+            `keep one of the two files (or give them different run ids)`,
+        );
+      }
+      out.duplicates++;
+      copiesOf.set(before.file, (copiesOf.get(before.file) ?? 0) + 1);
     });
+    for (const [of, episodes] of copiesOf) out.copies.push({ file, of, episodes });
   }
   return out;
 }
 
-/** One line for stderr / the notebook about what was read and what was not. */
+/**
+ * What was read and what was not, for stderr / the notebook: every skipped file and every copy is
+ * named (grouped by reason), every torn last line too.
+ */
 export function describeScan(s: ScannedResults): string[] {
   const rel = (f: string) => path.relative(s.dir, f) || f;
   const shown = repoPath(path.resolve(s.dir));
   const lines = [`read ${s.episodes.length} episodes from ${s.episodeFiles.length} file(s) under ${shown}`];
-  if (s.duplicates) lines.push(`dropped ${s.duplicates} duplicate episode(s) (same protocol, run, model, trained_on, task, seed as an earlier file)`);
+  for (const c of s.copies) lines.push(`dropped ${c.episodes} duplicate episode(s) of ${rel(c.file)} already in ${rel(c.of)} (same protocol, run, model, trained_on, task, seed and outcome)`);
+  for (const t of s.torn) lines.push(`${rel(t.file)}: left out its torn last line ${t.line} (${t.bytes} bytes, a run killed mid-write; rerun it to complete)`);
   if (s.trainingFiles.length) lines.push(`training metrics (learning curves): ${s.trainingFiles.length} file(s)`);
-  if (s.skipped.length) {
-    const shown = s.skipped.slice(0, 5).map((k) => `${rel(k.file)} (${k.reason})`);
-    lines.push(`skipped ${s.skipped.length} non-episode JSONL file(s): ${shown.join("; ")}${s.skipped.length > 5 ? "; …" : ""}`);
-  }
+  const byReason = new Map<string, string[]>();
+  for (const k of s.skipped) byReason.set(k.reason, [...(byReason.get(k.reason) ?? []), rel(k.file)]);
+  for (const [reason, files] of byReason) lines.push(`skipped ${files.length} file(s), ${reason}: ${files.join(", ")}`);
   return lines;
 }

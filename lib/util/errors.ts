@@ -13,3 +13,14 @@ export class UserError extends Error {
 export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
+
+/**
+ * A failed system call (Node's fs errors: `code`, `syscall`, usually `path`), as one line — the
+ * operating system refusing a path (EACCES, EROFS, ENOSPC, ENOTDIR…) is the user's to fix, not a bug.
+ * Null for anything else.
+ */
+export function systemErrorLine(e: unknown): string | null {
+  const err = e as NodeJS.ErrnoException | null;
+  if (!(err instanceof Error) || typeof err.code !== "string" || !/^E[A-Z0-9]+$/.test(err.code) || typeof err.syscall !== "string") return null;
+  return err.message.split("\n")[0];
+}

@@ -10,7 +10,9 @@
  * The script decides per chat request: an array (request i gets behaviour i; the last one repeats),
  * or a function of the request (e.g. `expertScript(obs => plan(obs))` answers with the expert's action
  * for the observation in the last user message). Behaviours: reply with text (after an optional
- * delay), answer an HTTP status with a JSON body, drop the connection (socket destroyed), or hang.
+ * delay), answer an HTTP status with a JSON body, answer raw bytes with any status and content type
+ * (a misbehaving server: invalid JSON in a 200, an HTML page from a proxy), drop the connection
+ * (socket destroyed), or hang. `MISBEHAVIOURS` lists the malformed 200 answers a client must survive.
  * Requests naming a model the server does not serve get vLLM's 404 "model does not exist" (unless
  * `anyModel`). GET /v1/models lists the served models.
  */
@@ -36,6 +38,7 @@ export interface ChatRequestRecord {
 export type Behaviour =
   | { reply: string; delayMs?: number }
   | { status: number; body?: unknown; delayMs?: number }
+  | { raw: string; status?: number; contentType?: string; delayMs?: number }
   | { drop: true; delayMs?: number }
   | { hang: true };
 
@@ -72,6 +75,24 @@ export function completionBody(model: string, content: string): object {
     usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
   };
 }
+
+/**
+ * 200 answers that are not chat completions, each a server failure a client must retry and, when it
+ * persists, report in one line — never record as the model's reply, never crash on.
+ */
+export const MISBEHAVIOURS: Record<string, Behaviour> = {
+  "invalid JSON": { raw: '{"choices": [{"message": {"content": "Reasoning', contentType: "application/json" },
+  "an HTML page": { raw: "<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>", contentType: "text/html; charset=utf-8" },
+  "no choices": { status: 200, body: { id: "x", object: "chat.completion", created: 0, model: "test-model", usage: {} } },
+  "choices: []": { status: 200, body: { id: "x", object: "chat.completion", created: 0, model: "test-model", choices: [], usage: {} } },
+  "choices: [{}]": { status: 200, body: { id: "x", object: "chat.completion", created: 0, model: "test-model", choices: [{}], usage: {} } },
+  "null content": {
+    status: 200,
+    body: { id: "x", object: "chat.completion", created: 0, model: "test-model", choices: [{ index: 0, message: { role: "assistant", content: null }, finish_reason: "stop" }], usage: {} },
+  },
+  "a JSON array": { raw: "[]", contentType: "application/json" },
+  "an empty body": { raw: "", contentType: "application/json" },
+};
 
 /** The observation in a request: the last user message without an "Error Feedback: …" first line. */
 export function observationOf(req: { messages: ChatMessageRecord[] }): string {
@@ -252,6 +273,11 @@ export async function startOpenAIServer(opts: OpenAIServerOptions): Promise<Open
         if (!(await wait(b.delayMs ?? 0, res))) return;
         if ("drop" in b) {
           req.socket.destroy();
+        } else if ("raw" in b) {
+          if (!res.destroyed && !res.writableEnded) {
+            res.writeHead(b.status ?? 200, { "Content-Type": b.contentType ?? "application/json", "Content-Length": Buffer.byteLength(b.raw) });
+            res.end(b.raw);
+          }
         } else if ("status" in b) {
           sendJson(res, b.status, b.body ?? { object: "error", message: `scripted ${b.status}`, code: b.status });
         } else {
