@@ -20,15 +20,17 @@ setup-browser:
 
 # Twice: strict with the project's TypeScript, and as tslab's own compiler (TS 5.0, not strict) sees
 # lib when a notebook imports it — narrowing that only strict mode accepts breaks the notebooks.
+# (node_modules/.bin/tsc is tslab's 5.0, not the pinned compiler: name each one by its path.)
+TSC := node node_modules/typescript/bin/tsc
 TSC_TSLAB := node node_modules/@tslab/typescript-for-tslab/bin/tsc
 typecheck: setup
-	npx tsc -p tsconfig.json
+	$(TSC) -p tsconfig.json
 	$(TSC_TSLAB) -p tsconfig.tslab.json
 
 ## make test: type check, unit tests (ava), then every notebook top to bottom in the ci profile, then
 ## their site checked in headless Chromium.
 test: setup-trainer setup-browser
-	npx tsc -p tsconfig.json
+	$(TSC) -p tsconfig.json
 	$(TSC_TSLAB) -p tsconfig.tslab.json
 	npx tsx scripts/notebooks.ts --check
 	npx ava
