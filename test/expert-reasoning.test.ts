@@ -105,7 +105,7 @@ test("a dataset records its reasoning style and leak; stgrpo expert --reasoning 
 
 test("bad --reasoning input is one line; only the planner's trajectories can be restyled", async (t) => {
   for (const [args, message] of [
-    [["--reasoning", "plan"], /^stgrpo expert: --reasoning must be full, subgoal, none, got "plan"\n$/],
+    [["--reasoning", "plan"], /^stgrpo expert: --reasoning must be one of full, subgoal, none, got "plan"\n$/],
     [["--expert", "llm", "--endpoint", "http://127.0.0.1:9", "--reasoning", "none"], /^stgrpo expert: --reasoning is for the planner expert/],
   ] as const) {
     const e = await t.throwsAsync(run(process.execPath, [BIN, "expert", "--tasks", "burger", "--n", "1", "--out", tmp(), ...args]));
