@@ -19,7 +19,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { EVAL_SEEDS, Kitchen, loadLayout, PAPER_TASKS } from "../lib/kitchen/index";
 import { applyAction, EngineState, goalHolds, validActionIds } from "../lib/kitchen/engine";
-import { astar, bfsLength, LayoutPlanner, trainingLayouts } from "../lib/expert/index";
+import { astar, bfsLength, LayoutPlanner } from "../lib/expert/index";
+import { trainingLayouts } from "../lib/dataset/index";
 import { ROBOTOUILLE_IMPORT_STUB, robotouilleGit, withOriginal } from "./robotouille";
 
 const BFS_CAP = Number(process.env.PLANNER_BENCH_BFS_CAP ?? 300_000);

@@ -15,7 +15,8 @@ import { optimalLength } from "../lib/expert/planner";
 import { makeKitchen, resolveTask } from "../lib/kitchen/index";
 import { silentProgress } from "../lib/util/progress";
 import { evaluateRun } from "../lib/eval/evaluate";
-import { extendedSeeds, paperProtocol } from "../lib/eval/protocol";
+import { extendedSeeds } from "../lib/kitchen/index";
+import { paperProtocol } from "../lib/eval/protocol";
 
 const out = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), "stgrpo-evalexpert-")), "e.jsonl");
 

@@ -10,7 +10,8 @@ import { makeKitchen, resolveTask } from "../lib/kitchen/index";
 import { runEpisode } from "../lib/eval/episode";
 import { asat, asst, bootstrapMeanInterval, computeMetrics, contractSummary, successRate, wilsonInterval } from "../lib/eval/metrics";
 import { optimalWalks } from "./helpers/openaiServer";
-import { allSyncTasks, extendedProtocol, extendedSeeds, paperProtocol, parseSeeds, parseTasks } from "../lib/eval/protocol";
+import { allSyncTasks, extendedProtocol, paperProtocol, parseSeeds, parseTasks } from "../lib/eval/protocol";
+import { extendedSeeds } from "../lib/kitchen/index";
 
 const close = (t: any, a: number, b: number, eps = 5e-5) => t.true(Math.abs(a - b) < eps, `${a} vs ${b}`);
 

@@ -14,18 +14,10 @@ import { EndpointPolicy } from "../lib/agent/index";
 import { makeKitchen } from "../lib/kitchen/index";
 import { UserError } from "../lib/util/errors";
 import { wilsonInterval } from "../lib/eval/metrics";
-import { uniformDistribution } from "../lib/eval/policies";
+import { uniformDistribution } from "../lib/agent/index";
 import type { EpisodeRecord } from "../lib/eval/episode";
-import {
-  decisionAccuracy,
-  exactAccuracy,
-  ExpertTrajectory,
-  expertPathCheck,
-  readExpertTrajectories,
-  sampledAccuracy,
-  singleTurnCheck,
-  theoremRows,
-} from "../lib/eval/singleturn";
+import { decisionAccuracy, exactAccuracy, expertPathCheck, sampledAccuracy, singleTurnCheck, theoremRows } from "../lib/eval/singleturn";
+import { ExpertTrajectory, readExpertTrajectories } from "../lib/expert/index";
 import { ChatRequestRecord, observationOf, optimalWalks, reactReply, startOpenAIServer, validActionsOf } from "./helpers/openaiServer";
 
 const WALKS = optimalWalks(path.join(__dirname, "..", "data", "testdata", "optimal_walks.jsonl"));

@@ -16,7 +16,7 @@ import { render } from "../lib/viz/render";
 import { UserError } from "../lib/util/errors";
 import { resolveTask } from "../lib/kitchen/index";
 import { computeMetrics } from "../lib/eval/metrics";
-import { describeCheckpoint, modelNameOfMeta } from "../lib/eval/policies";
+import { describeCheckpoint, modelNameOfMeta } from "../lib/learn/checkpoints";
 import { extendedProtocol, paperTasks } from "../lib/eval/protocol";
 import { checkpointsMarkdown, metricsMarkdown, theoremMarkdown } from "../lib/eval/format";
 import { metricsFigure, metricsFigureData, prefixFigure, theoremFigure } from "../lib/eval/figures";
@@ -32,8 +32,8 @@ import {
   rowsOf,
   theoremRowsOf,
   theoremStudy,
-} from "../lib/eval/study";
-import type { ExpertTrajectory } from "../lib/eval/singleturn";
+} from "../lib/workflows/evaluation";
+import type { ExpertTrajectory } from "../lib/expert/index";
 import { observationOf, optimalWalks, reactReply, startOpenAIServer } from "./helpers/openaiServer";
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "stgrpo-evalstudy-"));

@@ -12,25 +12,12 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { loadLayoutInfo, makeKitchen } from "../lib/kitchen/index";
 import { parseReply, singleTurnReward } from "../lib/agent/parse";
-import { extendedSeeds } from "../lib/eval/protocol";
+import { extendedSeeds } from "../lib/kitchen/index";
 import { exampleFromRecord, loadSingleTurn } from "../lib/learn/data";
 import { UserError } from "../lib/util/errors";
 import { readJsonl } from "../lib/util/files";
-import {
-  DATASET_PROMPT_CONFIG,
-  ExpertTrajectory,
-  expertPaths,
-  expertTrajectory,
-  generateExpertData,
-  loadExpertDataset,
-  loadExpertTrajectories,
-  singleTurnRows,
-  splitOf,
-  trainingLayouts,
-  trajectoryRecord,
-  validateSingleTurnRow,
-  validateTrajectory,
-} from "../lib/expert/index";
+import { DATASET_PROMPT_CONFIG, expertPaths, generateExpertData, loadExpertDataset, loadExpertTrajectories, singleTurnRows, splitOf, trainingLayouts, validateSingleTurnRow } from "../lib/dataset/index";
+import { ExpertTrajectory, expertTrajectory, trajectoryRecord, validateTrajectory } from "../lib/expert/index";
 
 const run = promisify(execFile);
 const BIN = path.join(__dirname, "..", "bin", "stgrpo");
@@ -81,18 +68,18 @@ test("every completion parses and scores reward 1; every optimal action scores 1
 
 test("the reasoning states the goal, what is done, what is left and the whole remaining plan", (t) => {
   const { trajectory } = expertTrajectory("burger", null);
-  const first = trajectory.steps[0].reasoning;
+  const first = trajectory.steps[0].reasoning!;
   t.true(first.startsWith("The goal needs a stack on table1: bottombun1 at the bottom, then patty1 (cooked), then topbun1."));
   t.regex(first, /Done so far: bottombun1 is at the bottom of table1\./);
   t.regex(first, /Still to bring: patty1 \(at table3\); topbun1 \(at table2\)\./);
   t.regex(first, /robot1 is at table1, holding nothing\./);
   trajectory.steps.forEach((s, i) => {
     const plan = trajectory.steps.slice(i).map((x, k) => `${k + 1}. ${x.action}`);
-    for (const line of plan) t.true(s.reasoning.includes(`\n${line}\n`), line);
-    t.false(s.reasoning.split("\n").some((l) => l.startsWith("Action:")));
+    for (const line of plan) t.true(s.reasoning!.includes(`\n${line}\n`), line);
+    t.false(s.reasoning!.split("\n").some((l) => l.startsWith("Action:")));
   });
   const cut = expertTrajectory("1_lettuce_sandwich", null).trajectory;
-  t.regex(cut.steps[0].reasoning, /lettuce1 \(at table3; needs 3 more cuts on a cutting board\)/);
+  t.regex(cut.steps[0].reasoning!, /lettuce1 \(at table3; needs 3 more cuts on a cutting board\)/);
 });
 
 test("the prompt is lib/agent's: system, instructions, the last step's reasoning and action, the observation verbatim", (t) => {

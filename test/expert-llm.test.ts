@@ -11,7 +11,9 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { EndpointPolicy } from "../lib/agent/endpoint";
 import { readJsonl } from "../lib/util/files";
-import { expertTrajectory, loadExpertTrajectories, rejectionSample, singleTurnRows, trainingLayouts, validateTrajectory } from "../lib/expert/index";
+import { expertTrajectory, validateTrajectory } from "../lib/expert/index";
+import { loadExpertTrajectories, singleTurnRows, trainingLayouts } from "../lib/dataset/index";
+import { rejectionSample } from "../lib/workflows/llm-expert";
 import { ChatRequestRecord, observationOf, reactReply, startOpenAIServer } from "./helpers/openaiServer";
 
 const run = promisify(execFile);

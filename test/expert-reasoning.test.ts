@@ -12,22 +12,9 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { scoreReply } from "../lib/agent/parse";
 import { readJsonFile } from "../lib/util/files";
-import {
-  DATASET_PROMPT_CONFIG,
-  DatasetStats,
-  expertPaths,
-  expertTrajectory,
-  generateExpertData,
-  historyLeak,
-  loadExpertDataset,
-  loadExpertTrajectories,
-  nextSubgoal,
-  REASONING_STYLES,
-  reasoningLeakStudy,
-  reasoningLeakTable,
-  singleTurnRows,
-  withReasoning,
-} from "../lib/expert/index";
+import { DATASET_PROMPT_CONFIG, DatasetStats, expertPaths, generateExpertData, historyLeak, loadExpertDataset, loadExpertTrajectories, singleTurnRows } from "../lib/dataset/index";
+import { expertTrajectory, nextSubgoal, REASONING_STYLES, withReasoning } from "../lib/expert/index";
+import { reasoningLeakStudy, reasoningLeakTable } from "../lib/workflows/kitchen-and-expert";
 
 const run = promisify(execFile);
 const BIN = path.join(__dirname, "..", "bin", "stgrpo");
@@ -39,7 +26,7 @@ test("the full style lists the remaining plan; replaying a trajectory in a style
   for (const [task, seed] of LAYOUTS) {
     const full = expertTrajectory(task, seed).trajectory;
     const tail = full.steps.map((s, k) => full.steps.slice(k).map((x, j) => `${j + 1}. ${x.action}`).join("\n"));
-    full.steps.forEach((s, k) => t.true(s.reasoning.includes(`\n${tail[k]}\nI take its first step.`), `${task}@${seed} step ${k}`));
+    full.steps.forEach((s, k) => t.true(s.reasoning!.includes(`\n${tail[k]}\nI take its first step.`), `${task}@${seed} step ${k}`));
     for (const style of REASONING_STYLES) {
       const planned = expertTrajectory(task, seed, { reasoning: style }).trajectory;
       t.deepEqual(withReasoning(full, style), planned, `${task}@${seed} ${style}`);
@@ -53,7 +40,7 @@ test("subgoal and none reasonings name no action of the kitchen; every style's c
       const traj = expertTrajectory(task, seed, { reasoning: style }).trajectory;
       const actions = new Set(traj.steps.flatMap((x) => x.valid_actions));
       for (const s of traj.steps) {
-        const named = [...actions].filter((a) => s.reasoning.includes(a));
+        const named = [...actions].filter((a) => s.reasoning!.includes(a));
         if (style === "full") t.true(named.includes(s.action));
         else t.deepEqual(named, [], `${task}@${seed} ${style}`);
       }

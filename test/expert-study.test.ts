@@ -3,19 +3,8 @@
  */
 import test from "ava";
 import { toSvg } from "../lib/viz/render";
-import {
-  ambiguityByTask,
-  ambiguityFigure,
-  ambiguityTable,
-  codeBlock,
-  datasetTable,
-  evalLayoutStudy,
-  generateExpertData,
-  layoutDetailTable,
-  optimalLengthFigure,
-  optimalLengthTable,
-  trajectoryTable,
-} from "../lib/expert/index";
+import { ambiguityByTask, ambiguityFigure, ambiguityTable, codeBlock, datasetTable, evalLayoutStudy, layoutDetailTable, optimalLengthFigure, optimalLengthTable, trajectoryTable } from "../lib/workflows/kitchen-and-expert";
+import { generateExpertData } from "../lib/dataset/index";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";

@@ -9,11 +9,11 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { PAPER } from "../lib/config/paper";
 import { scoreReply } from "../lib/agent/parse";
-import { DATASET_DEFAULTS } from "../lib/expert/generate";
+import { DATASET_DEFAULTS } from "../lib/dataset/generate";
 import { EVAL_SEEDS, PAPER_TASKS, resolveTask } from "../lib/kitchen/tasks";
 import { GRPO_DEFAULTS } from "../lib/learn/grpo";
 import { SFT_DEFAULTS } from "../lib/learn/sft";
-import { trainerPython } from "../lib/trainer/gpu";
+import { trainerPython } from "../lib/trainer-client/gpu";
 import { REPO_ROOT } from "../lib/util/profile";
 
 interface TrainerConfig {

@@ -9,9 +9,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { REPO_ROOT } from "../lib/util/profile";
-import { JsonlFollower, metricsLine, setValue, trainerArgs, TrainerMetrics } from "../lib/trainer/run";
-import { serveArgs } from "../lib/trainer/serve";
-import { trainerCommandLine, trainerConfigFile, trainingPlan } from "../lib/trainer/pipeline";
+import { JsonlFollower, metricsLine, setValue, trainerArgs, TrainerMetrics } from "../lib/trainer-client/run";
+import { serveArgs } from "../lib/trainer-client/serve";
+import { trainerCommandLine, trainerConfigFile, trainingPlan } from "../lib/trainer-client/pipeline";
 
 test("the paper plan: SFT on the task's expert rows, GRPO from SFT's final model, results/paper/trainer/<task>/", (t) => {
   const plan = trainingPlan("3_burger", { profile: "paper" });

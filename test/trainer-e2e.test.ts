@@ -11,15 +11,16 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { makeKitchen, resolveTask } from "../lib/kitchen/index";
-import { DATASET_PROMPT_CONFIG, ExpertTrajectory, singleTurnRows } from "../lib/expert/dataset";
+import { DATASET_PROMPT_CONFIG, singleTurnRows } from "../lib/dataset/rows";
+import { ExpertTrajectory } from "../lib/expert/record";
 import { EndpointPolicy } from "../lib/agent/endpoint";
 import { runEpisode } from "../lib/eval/episode";
 import { REPO_ROOT } from "../lib/util/profile";
-import { trainerPython } from "../lib/trainer/gpu";
-import { readMetrics, startTraining, TrainerMetrics, TrainingResult } from "../lib/trainer/run";
-import { serveModel } from "../lib/trainer/serve";
-import { trainerConfigFile } from "../lib/trainer/pipeline";
-import { evaluateServedModels, ServedModelSpec, servedSingleTurnFile, TRAINED_ROW_NAMES } from "../lib/trainer/models";
+import { trainerPython } from "../lib/trainer-client/gpu";
+import { readMetrics, startTraining, TrainerMetrics, TrainingResult } from "../lib/trainer-client/run";
+import { serveModel } from "../lib/trainer-client/serve";
+import { trainerConfigFile } from "../lib/trainer-client/pipeline";
+import { evaluateServedModels, ServedModelSpec, servedSingleTurnFile, TRAINED_ROW_NAMES } from "../lib/workflows/served-models";
 import type { Protocol } from "../lib/eval/protocol";
 
 // Offline (nothing may come from a hub) and one torch thread: on 2 shared cores a second thread

@@ -2,7 +2,7 @@ import test from "ava";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { gpuStatus, requireGpu } from "../lib/trainer/gpu";
+import { gpuStatus, requireGpu } from "../lib/trainer-client/gpu";
 import { UserError } from "../lib/util/errors";
 
 /** A directory holding executable stand-ins (this machine has no NVIDIA driver to run for real). */

@@ -8,8 +8,8 @@ import test from "ava";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { paperModelSpecs, paperModelsSection, servedEpisodeFile } from "../lib/trainer/models";
-import { DATASET_PROMPT_CONFIG } from "../lib/expert/dataset";
+import { paperModelSpecs, paperModelsSection, servedEpisodeFile } from "../lib/workflows/served-models";
+import { DATASET_PROMPT_CONFIG } from "../lib/dataset/rows";
 import { paperProtocol } from "../lib/eval/protocol";
 import { paperModelFor } from "../lib/report/models";
 

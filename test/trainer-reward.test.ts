@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import { makeKitchen } from "../lib/kitchen/index";
 import { scoreReply } from "../lib/agent/parse";
 import { REPO_ROOT } from "../lib/util/profile";
-import { trainerPython } from "../lib/trainer/gpu";
+import { trainerPython } from "../lib/trainer-client/gpu";
 
 /** mulberry32: a small seeded PRNG, so the generated cases are the same on every run. */
 function rng(seed: number): () => number {

@@ -10,8 +10,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PAPER } from "../lib/config/paper";
-import { expertPaths } from "../lib/expert/paths";
-import { plannedTrainRows } from "../lib/expert/generate";
+import { expertPaths } from "../lib/dataset/paths";
+import { plannedTrainRows } from "../lib/dataset/generate";
 import { REPO_ROOT } from "../lib/util/profile";
 
 function stgrpo(args: string[], env: Record<string, string> = {}) {

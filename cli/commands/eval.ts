@@ -16,9 +16,10 @@ import { ENDPOINT_DEFAULTS, EndpointPolicyOptions, PromptConfig } from "../../li
 import { extendedProtocol, paperProtocol, parseSeeds, parseTasks, Protocol } from "../../lib/eval/protocol";
 import { episodeSettings, evaluateRun } from "../../lib/eval/evaluate";
 import { contractSummary } from "../../lib/eval/metrics";
-import { makePolicy, POLICY_KINDS, PolicySpec } from "../../lib/eval/policies";
-import { readExpertTrajectories, singleTurnCheck, SingleTurnReport } from "../../lib/eval/singleturn";
-import { evaluationTrajectories } from "../../lib/eval/study";
+import { makePolicy, POLICY_KINDS, PolicySpec } from "../../lib/workflows/policies";
+import { readExpertTrajectories } from "../../lib/expert/index";
+import { singleTurnCheck, SingleTurnReport } from "../../lib/eval/singleturn";
+import { evaluationTrajectories } from "../../lib/workflows/evaluation";
 import { expertTrajectory } from "../../lib/expert/index";
 import { metricsMarkdown, prefixMarkdown, theoremMarkdown } from "../../lib/eval/format";
 

@@ -16,11 +16,11 @@ import { Progress, silentProgress, terminalProgress } from "../../lib/util/progr
 import { PAPER_TASKS } from "../../lib/kitchen/tasks";
 import { ENDPOINT_DEFAULTS, EndpointPolicy } from "../../lib/agent/endpoint";
 import { promptConfig } from "../../lib/agent/prompt";
-import { DATASET_PROMPT_CONFIG } from "../../lib/expert/dataset";
-import { DATASET_DEFAULTS, DatasetStats, generateExpertData, splitOf, trainingLayouts, writeTaskDataset } from "../../lib/expert/generate";
-import { expertPaths } from "../../lib/expert/paths";
+import { DATASET_PROMPT_CONFIG } from "../../lib/dataset/rows";
+import { DATASET_DEFAULTS, DatasetStats, generateExpertData, splitOf, trainingLayouts, writeTaskDataset } from "../../lib/dataset/generate";
+import { expertPaths } from "../../lib/dataset/paths";
 import { REASONING_STYLES } from "../../lib/expert/reasoning";
-import { rejectionSample } from "../../lib/expert/llm";
+import { rejectionSample } from "../../lib/workflows/llm-expert";
 import { taskIdOf } from "../../lib/expert/trajectory";
 import { parseSeeds, parseTasks } from "../../lib/eval/protocol";
 

@@ -13,10 +13,10 @@ import { readJsonFile } from "../../lib/util/files";
 import { currentProfile, PROFILES, Profile, REPO_ROOT } from "../../lib/util/profile";
 import { silentProgress, terminalProgress } from "../../lib/util/progress";
 import { parseTasks } from "../../lib/eval/protocol";
-import { studyConfig, StudyConfig } from "../../lib/learn/study/config";
-import { studyDirs } from "../../lib/learn/study/plan";
-import { runStudy, Stage, STAGES } from "../../lib/learn/study/run";
-import { findingsTally } from "../../lib/learn/study/markdown";
+import { studyConfig, StudyConfig } from "../../lib/workflows/study/config";
+import { studyDirs } from "../../lib/workflows/study/plan";
+import { runStudy, Stage, STAGES } from "../../lib/workflows/study/run";
+import { findingsTally } from "../../lib/workflows/study/markdown";
 
 const FLAGS = flagTable({
   profile: { type: "choice", choices: PROFILES, help: "ci (tiny, runs in make test) or cpu (make reproduce)", defaultText: "$PROFILE, else cpu" },

@@ -8,11 +8,11 @@ import { writeErr, writeOut } from "../output";
 import { UserError } from "../../lib/util/errors";
 import { currentProfile } from "../../lib/util/profile";
 import { terminalProgress } from "../../lib/util/progress";
-import { gpuStatus, requireGpu } from "../../lib/trainer/gpu";
-import { train } from "../../lib/trainer/run";
-import { serveModel } from "../../lib/trainer/serve";
-import { trainerCommandLine, trainingPlan } from "../../lib/trainer/pipeline";
-import { stageSteps, stepsLine } from "../../lib/trainer/steps";
+import { gpuStatus, requireGpu } from "../../lib/trainer-client/gpu";
+import { train } from "../../lib/trainer-client/run";
+import { serveModel } from "../../lib/trainer-client/serve";
+import { trainerCommandLine, trainingPlan } from "../../lib/trainer-client/pipeline";
+import { stageSteps, stepsLine } from "../../lib/trainer-client/steps";
 
 const TRAIN = "options for sft/grpo/all/plan";
 const SERVE = "options for serve";

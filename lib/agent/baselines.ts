@@ -98,3 +98,6 @@ export class ExpertPolicy implements Policy {
     return { action: plan[0], attempts: 1, invalidReplies: 0, reasoning };
   }
 }
+
+/** Uniform over the valid actions: the random policy's π(·|s). */
+export const uniformDistribution = (_obs: string, valid: readonly string[]): Float64Array => new Float64Array(valid.length).fill(1 / valid.length);

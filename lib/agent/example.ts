@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { REPO_ROOT } from "../util/profile";
 import { UserError } from "../util/errors";
 import { IN_CONTEXT_EXAMPLE } from "../kitchen/tasks";
-import type { ChatMessage } from "./prompt";
+import type { ChatMessage } from "./types";
 
 /**
  * Split an example file into (request, response) pairs: each "Observation:" block up to the next

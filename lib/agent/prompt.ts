@@ -17,12 +17,8 @@
  * observation verbatim (it ends with it).
  */
 import { loadInContextExample } from "./example";
-import type { PolicyTurn } from "./types";
-
-export interface ChatMessage {
-  role: "system" | "user" | "assistant";
-  content: string;
-}
+import type { ChatMessage, PolicyTurn } from "./types";
+export type { ChatMessage };
 
 export interface PromptConfig {
   /**

@@ -11,6 +11,12 @@ import type { TaskInfo } from "../kitchen/tasks";
  */
 export type PolicyTask = Pick<TaskInfo, "id" | "stem" | "paperName" | "timeout" | "optimalSteps" | "goalDescription">;
 
+/** One chat message, as OpenAI-compatible servers and TRL's conversational datasets take it. */
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
 /** One completed step of the current episode, as a history-keeping policy shows it to the model. */
 export interface PolicyTurn {
   action: string;

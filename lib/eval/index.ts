@@ -3,5 +3,4 @@ export * from "./protocol";
 export * from "./metrics";
 export * from "./episode";
 export * from "./evaluate";
-export * from "./policies";
 export * from "./singleturn";

@@ -5,7 +5,7 @@
  * paper's) and any task, by default all ten synchronous tasks (their timeouts: ceil(1.5 × Robotouille's
  * optimal_steps)).
  */
-import { EVAL_SEEDS, PAPER_TASKS, resolveTask, SYNC_STEMS, TaskInfo } from "../kitchen/index";
+import { EVAL_SEEDS, extendedSeeds, PAPER_TASKS, resolveTask, SYNC_STEMS, TaskInfo } from "../kitchen/index";
 import { UserError } from "../util/errors";
 import { parseSeedText } from "../util/numbers";
 
@@ -29,12 +29,6 @@ export function allSyncTasks(): TaskInfo[] {
 
 export function paperProtocol(): Protocol {
   return { name: "paper", tasks: paperTasks(), seeds: [...EVAL_SEEDS] };
-}
-
-/** Seeds 42·k for k = 1…n: the paper's ten first, then more of the same scheme. */
-export function extendedSeeds(n: number): number[] {
-  if (!Number.isInteger(n) || n < 1) throw new UserError(`number of seeds must be a positive integer, got ${n}`);
-  return Array.from({ length: n }, (_, k) => 42 * (k + 1));
 }
 
 /** The extended protocol: N seeds per task (42·k), on the given tasks (default: all ten synchronous tasks). */

@@ -21,39 +21,12 @@ import { resolveTask } from "../kitchen/index";
 import { UserError } from "../util/errors";
 import { readJsonl } from "../util/files";
 import { wilsonInterval } from "./metrics";
-import { ExpertStep as DatasetStep, ExpertTrajectory as DatasetTrajectory, validateTrajectory } from "../expert/dataset";
+import type { ExpertTrajectory } from "../expert/record";
 import { categorical, mulberry32 } from "../util/rng";
 
 export { categorical };
-import type { ActionDistribution } from "./policies";
+import type { ActionDistribution, ChatModel } from "./policy";
 import type { EpisodeRecord } from "./episode";
-
-// ---- Expert trajectories: lib/expert's record (DESIGN.md's format), read from any source ----
-
-/** A step as evaluation reads it: lib/expert's, except that a trajectory from elsewhere may lack reasoning. */
-export type ExpertStep = Omit<DatasetStep, "reasoning"> & { reasoning?: string };
-export type ExpertTrajectory = Omit<DatasetTrajectory, "steps"> & { steps: ExpertStep[] };
-
-/**
- * Check one trajectory record with lib/expert's validator (one-line errors naming where); task ids are
- * canonicalised (`3_burger` → `burger`) and a missing `optimal` means the planner's (true).
- */
-export function checkTrajectory(r: any, where: string): ExpertTrajectory {
-  if (!r || typeof r !== "object") throw new UserError(`${where} is not a JSON object`);
-  if (typeof r.task !== "string") throw new UserError(`${where}: "task" must be a task id`);
-  if (!Array.isArray(r.steps) || r.steps.length === 0) throw new UserError(`${where}: "steps" must be a non-empty array (not an expert trajectory JSONL?)`);
-  const traj = { ...r, task: resolveTask(r.task).id, seed: r.seed ?? null, optimal: r.optimal !== false };
-  validateTrajectory(traj, where, { requireReasoning: false });
-  return { ...traj, length: traj.steps.length };
-}
-
-/** Read an expert trajectory JSONL (lib/expert's output). */
-export function readExpertTrajectories(file: string): ExpertTrajectory[] {
-  if (!fs.existsSync(file)) throw new UserError(`expert trajectories ${file} do not exist`);
-  const rows = readJsonl<unknown>(file).map((r, i) => checkTrajectory(r, `${file}: record ${i + 1}`));
-  if (!rows.length) throw new UserError(`${file} holds no expert trajectories`);
-  return rows;
-}
 
 // ---- Per-state expert-action probabilities ----
 
@@ -87,12 +60,6 @@ function prod(xs: number[]): number {
 export function exactAccuracy(dist: ActionDistribution, traj: ExpertTrajectory): TrajectoryAccuracy {
   const p = traj.steps.map((s) => dist(s.observation, s.valid_actions)[s.valid_actions.indexOf(s.action)]);
   return { task: traj.task, seed: traj.seed, length: traj.length, p, product: prod(p) };
-}
-
-/** A chat model with the prompt it is evaluated with: what `sampledAccuracy` asks. */
-export interface ChatModel {
-  chat: ChatFn;
-  prompt: PromptConfig;
 }
 
 /**

@@ -1,14 +1,9 @@
-/** The expert module's public API: the optimal planner, expert trajectories, the single-turn datasets. */
+/** The expert module's public API: the optimal planner, its reasoning, and the expert trajectory record. */
 export * from "./recipe";
 export * from "./heuristic";
 export * from "./search";
 export * from "./planner";
 export * from "./reasoning";
+export * from "./record";
 export * from "./trajectory";
-export * from "./dataset";
-export * from "./leak";
-export * from "./paths";
 export * from "./statespace";
-export * from "./generate";
-export * from "./llm";
-export * from "./study";

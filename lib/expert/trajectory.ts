@@ -6,7 +6,7 @@ import { Kitchen } from "../kitchen/kitchen";
 import { loadLayoutInfo } from "../kitchen/instantiate";
 import { isTaskId, resolveTask } from "../kitchen/tasks";
 import { UserError } from "../util/errors";
-import type { ExpertStep, ExpertTrajectory } from "./dataset";
+import type { ExpertStep, ExpertTrajectory } from "./record";
 import { layoutPlanner, PlanOptions } from "./planner";
 import { bindRecipes, expertReasoning, ReasoningStyle } from "./reasoning";
 

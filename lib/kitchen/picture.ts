@@ -151,11 +151,3 @@ function wrap(text: string, width: number): string[] {
   if (line) lines.push(line);
   return lines;
 }
-
-/** Render the picture to SVG + PNG. */
-export function renderKitchenPicture(what: Kitchen | Layout, opts: PictureOptions = {}): Promise<RenderedFigure> {
-  // Loaded on use: vega + resvg take a few hundred ms to load, and most users of lib/kitchen never draw.
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { render } = require("../viz/render") as typeof import("../viz/render");
-  return render(kitchenPicture(what, opts));
-}

@@ -41,6 +41,12 @@ export type TaskId = (typeof TASK_IDS)[number];
 /** Robotouille's evaluation seeds (`testing_seeds`), the paper's 10 "unseen layouts" per task. */
 export const EVAL_SEEDS = [42, 84, 126, 168, 210, 252, 294, 336, 378, 420] as const;
 
+/** Seeds 42·k for k = 1…n, Robotouille's evaluation scheme continued: the paper's ten first (the extended protocol, and what training layouts stay disjoint from). */
+export function extendedSeeds(n: number): number[] {
+  if (!Number.isInteger(n) || n < 1) throw new UserError(`number of seeds must be a positive integer, got ${n}`);
+  return Array.from({ length: n }, (_, k) => 42 * (k + 1));
+}
+
 /**
  * The training task of Robotouille's synchronous in-context example: `loadLayout(TRAIN_TASK, 26)` is the
  * layout the human-annotated ReAct episode was played on. Not an evaluation task (no step budget).

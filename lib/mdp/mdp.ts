@@ -165,7 +165,7 @@ export function minimalSteps(m: Mdp, targets: boolean[] = m.isGoal): number[] {
 }
 
 /** The expert trajectory τ^GT: states s_0 … s_T (s_T a goal) and actions a_0 … a_{T−1}. */
-export interface ExpertTrajectory {
+export interface ExpertPath {
   states: number[];
   actions: number[];
 }
@@ -175,7 +175,7 @@ export interface ExpertTrajectory {
  * success, so a path that is longer than T*(s0), revisits a state or stops where the expert is not
  * given is an error (naming the state), not a trajectory.
  */
-export function expertTrajectory(m: Mdp): ExpertTrajectory {
+export function expertTrajectory(m: Mdp): ExpertPath {
   const tStar = minimalSteps(m)[m.start];
   if (tStar === Infinity) throw new UserError(`no goal state is reachable from the start ${m.states[m.start]}`);
   const states = [m.start];

@@ -13,7 +13,7 @@
  * Subtasks (Def 3.3, Corollary 3.2) are the same computations on a prefix of the expert trajectory.
  */
 import { UserError } from "../util/errors";
-import { ExpertTrajectory, Mdp, availableActions, expertTrajectory, minimalSteps } from "./mdp";
+import { ExpertPath, Mdp, availableActions, expertTrajectory, minimalSteps } from "./mdp";
 import { ONE, Rational, ZERO, product } from "./rational";
 
 /** Enumeration of the minimal-length successful trajectories from one state. */
@@ -83,7 +83,7 @@ export function expertIndicator(m: Mdp, s: number, a: number): Rational {
  * is the last expert step that must be taken: a smaller value gives the subtask k* = last (Def 3.3),
  * whose success is "take a_{k*} at s_{k*}", so P_{k*+1} = 1.
  */
-export function recursionSuccess(m: Mdp, traj: ExpertTrajectory = expertTrajectory(m), last = traj.actions.length - 1): Rational[] {
+export function recursionSuccess(m: Mdp, traj: ExpertPath = expertTrajectory(m), last = traj.actions.length - 1): Rational[] {
   const P: Rational[] = new Array(last + 2);
   P[last + 1] = ONE;
   for (let t = last; t >= 0; t--) {
@@ -101,7 +101,7 @@ export function recursionSuccess(m: Mdp, traj: ExpertTrajectory = expertTrajecto
 }
 
 /** Π_{t ≤ last} π(a_t^GT | s_t^GT): the product predictor (the whole task by default). */
-export function productSuccess(m: Mdp, traj: ExpertTrajectory = expertTrajectory(m), last = traj.actions.length - 1): Rational {
+export function productSuccess(m: Mdp, traj: ExpertPath = expertTrajectory(m), last = traj.actions.length - 1): Rational {
   return product(traj.actions.slice(0, last + 1).map((a, t) => m.policy[traj.states[t]][a]));
 }
 
@@ -110,7 +110,7 @@ export function productSuccess(m: Mdp, traj: ExpertTrajectory = expertTrajectory
  * non-expert action strictly increases the remaining minimal distance (T*(f(s_t, a)) ≥ T*(s_t)).
  * Equivalent to "exactly one minimal-length successful trajectory" (a test checks both agree).
  */
-export function expertIsUnique(m: Mdp, traj: ExpertTrajectory = expertTrajectory(m), targets: boolean[] = m.isGoal, last = traj.actions.length - 1): boolean {
+export function expertIsUnique(m: Mdp, traj: ExpertPath = expertTrajectory(m), targets: boolean[] = m.isGoal, last = traj.actions.length - 1): boolean {
   const dist = minimalSteps(m, targets);
   for (let t = 0; t <= last; t++) {
     const s = traj.states[t];
@@ -161,7 +161,7 @@ export interface SubtaskSuccess {
  * (the minimal-length ways to reach s_{k*}, times π(a_{k*}|s_{k*})), by the recursion and by the product.
  * k* = T−1 differs from the whole task only when another action at s_{T−1} also reaches a goal.
  */
-export function subtaskSuccesses(m: Mdp, traj: ExpertTrajectory = expertTrajectory(m)): SubtaskSuccess[] {
+export function subtaskSuccesses(m: Mdp, traj: ExpertPath = expertTrajectory(m)): SubtaskSuccess[] {
   return traj.actions.map((a, k) => {
     const sk = traj.states[k];
     const targets = m.states.map((_, i) => i === sk);

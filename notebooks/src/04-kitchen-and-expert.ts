@@ -22,27 +22,9 @@
 import { byProfile, currentProfile } from "./lib/util/profile";
 import { notebookProgress, showFigure, showMarkdown } from "./lib/viz/notebook";
 import { kitchenPicture, makeKitchen } from "./lib/kitchen/index";
-import {
-  ambiguityByTask,
-  ambiguityFigure,
-  ambiguityTable,
-  codeBlock,
-  DATASET_DEFAULTS,
-  DATASET_PROMPT_CONFIG,
-  datasetTable,
-  evalLayoutStudy,
-  expertPaths,
-  expertTrajectory,
-  generateExpertData,
-  layoutDetailTable,
-  loadExpertDataset,
-  loadExpertTrajectories,
-  optimalLengthFigure,
-  optimalLengthTable,
-  reasoningLeakStudy,
-  reasoningLeakTable,
-  trajectoryTable,
-} from "./lib/expert/index";
+import { ambiguityByTask, ambiguityFigure, ambiguityTable, codeBlock, datasetTable, evalLayoutStudy, layoutDetailTable, optimalLengthFigure, optimalLengthTable, reasoningLeakStudy, reasoningLeakTable, trajectoryTable } from "./lib/workflows/kitchen-and-expert";
+import { DATASET_DEFAULTS, DATASET_PROMPT_CONFIG, expertPaths, generateExpertData, loadExpertDataset, loadExpertTrajectories } from "./lib/dataset/index";
+import { expertTrajectory } from "./lib/expert/index";
 
 const profile = currentProfile();
 const config = {

@@ -31,14 +31,14 @@
 // %%
 import { byProfile, currentProfile } from "./lib/util/profile";
 import { notebookProgress, showFigure, showMarkdown } from "./lib/viz/notebook";
-import { requireGpu } from "./lib/trainer/gpu";
+import { requireGpu } from "./lib/trainer-client/gpu";
 import { asstFigure, crossTaskHeatmap, learningCurvesFigure, loadPaperResults, srFigure } from "./lib/report/index";
-import { studyConfig } from "./lib/learn/study/config";
-import { runStudy } from "./lib/learn/study/run";
-import { studyResults } from "./lib/learn/study/summary";
-import { betaSweepFigure, expertStateFigure, expertStatePoints, prefixFigure, studyCurves, theoremFigure } from "./lib/learn/study/figures";
-import { findingsSectionMarkdown, resultTablesMarkdown, theoremsMarkdown, theoryPairsMarkdown, timingsMarkdown, trainingMarkdown } from "./lib/learn/study/markdown";
-import { paperCommandsMarkdown, paperCurveFigures, paperTraining, studyProfileOf } from "./lib/learn/study/paper";
+import { studyConfig } from "./lib/workflows/study/config";
+import { runStudy } from "./lib/workflows/study/run";
+import { studyResults } from "./lib/workflows/study/summary";
+import { betaSweepFigure, expertStateFigure, expertStatePoints, prefixFigure, studyCurves, theoremFigure } from "./lib/workflows/study/figures";
+import { findingsSectionMarkdown, resultTablesMarkdown, theoremsMarkdown, theoryPairsMarkdown, timingsMarkdown, trainingMarkdown } from "./lib/workflows/study/markdown";
+import { paperCommandsMarkdown, paperCurveFigures, paperTraining, studyProfileOf } from "./lib/workflows/paper-training";
 
 const profile = currentProfile();
 requireGpu(); // the paper profile trains on a GPU: without one it stops here, in one line

@@ -40,8 +40,8 @@ import {
   rowsOf,
   theoremRowsOf,
   theoremStudy,
-} from "./lib/eval/study";
-import { paperModelsSection } from "./lib/trainer/models";
+} from "./lib/workflows/evaluation";
+import { paperModelsSection } from "./lib/workflows/served-models";
 
 const profile = currentProfile();
 requireEndpointOrGpu(profile); // the paper profile evaluates served models: no endpoint and no GPU → stop here

@@ -16,7 +16,7 @@ import { taskTitle } from "../../report/paper";
 import type { VegaLiteSpec } from "../../viz/render";
 import type { StudyConfig } from "./config";
 import { parseModelLabel, studyPath, studyRuns } from "./plan";
-import type { StudySummary } from "./summary";
+import type { StudySummary } from "./types";
 import { readTheory } from "./theory";
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";

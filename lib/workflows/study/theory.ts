@@ -16,15 +16,15 @@
 import * as fs from "node:fs";
 import { Kitchen, makeKitchen } from "../../kitchen/index";
 import { singleTurnCheck, SingleTurnReport } from "../../eval/singleturn";
-import { extendedSeeds } from "../../eval/protocol";
+import { extendedSeeds } from "../../kitchen/index";
 import { expertPlan, optimalLength } from "../../expert/planner";
 import { BudgetExceeded } from "../../expert/search";
 import { expertTrajectory } from "../../expert/trajectory";
 import { UserError } from "../../util/errors";
 import { readJsonFile, readJsonl, writeFileAtomic } from "../../util/files";
 import { Progress, ProgressSink } from "../../util/progress";
-import { LoadedPolicy, loadPolicy, untrainedPolicy } from "../checkpoint";
-import { LearnedPolicy } from "../policy";
+import { LoadedPolicy, loadPolicy, untrainedPolicy } from "../../learn/checkpoint";
+import { LearnedPolicy } from "../../learn/policy";
 import type { StudyConfig } from "./config";
 import { evalFile, ModelRun, studyRuns, theoryFile } from "./plan";
 

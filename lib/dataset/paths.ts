@@ -15,7 +15,8 @@ import { resolveTask } from "../kitchen/tasks";
 import { readJsonl } from "../util/files";
 import { UserError } from "../util/errors";
 import { currentProfile, Profile, resultsDir } from "../util/profile";
-import { ExpertTrajectory, SingleTurnRow, validateSingleTurnRow, validateTrajectory } from "./dataset";
+import { ExpertTrajectory, validateTrajectory } from "../expert/record";
+import { SingleTurnRow, validateSingleTurnRow } from "./rows";
 
 export type Split = "train" | "val";
 

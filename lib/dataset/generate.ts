@@ -8,7 +8,7 @@
  * seed+1 silently when generation fails: 420 plays 421) and on the layouts themselves. Two training
  * seeds that generate the same layout (seed s fails and becomes s+1) count once.
  */
-import { extendedSeeds } from "../eval/protocol";
+import { extendedSeeds } from "../kitchen/index";
 import { loadLayoutInfo } from "../kitchen/instantiate";
 import type { Layout } from "../kitchen/layout";
 import { PAPER_TASKS } from "../kitchen/tasks";
@@ -17,12 +17,13 @@ import { UserError } from "../util/errors";
 import { writeFileAtomic } from "../util/files";
 import { Profile } from "../util/profile";
 import { Progress, ProgressSink, silentProgress } from "../util/progress";
-import { DATASET_PROMPT_CONFIG, ExpertTrajectory, singleTurnRows, SingleTurnRow, trajectoryRecord } from "./dataset";
+import { DATASET_PROMPT_CONFIG, singleTurnRows, SingleTurnRow } from "./rows";
+import { ExpertTrajectory, trajectoryRecord } from "../expert/record";
 import { ExpertPaths, expertPaths, Split } from "./paths";
 import { Kitchen } from "../kitchen/kitchen";
-import { taskIdOf, trajectoryFrom, TrajectoryInfo } from "./trajectory";
-import { optimalLength } from "./planner";
-import type { ReasoningStyle } from "./reasoning";
+import { taskIdOf, trajectoryFrom, TrajectoryInfo } from "../expert/trajectory";
+import { optimalLength } from "../expert/planner";
+import type { ReasoningStyle } from "../expert/reasoning";
 import { historyLeak, LeakStats } from "./leak";
 
 export interface DatasetConfig {

@@ -8,14 +8,14 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PAPER_TASKS } from "../../kitchen/index";
-import { loadCurves } from "../../report/curves";
-import { learningCurvesFigure } from "../../report/figures";
-import { Profile, resultsDir } from "../../util/profile";
-import type { ProgressSink } from "../../util/progress";
-import type { VegaLiteSpec } from "../../viz/render";
-import { trainerCommandLine, trainerRunDir, trainingPlan, trainTask } from "../../trainer/pipeline";
-import type { TrainerMetrics } from "../../trainer/run";
+import { PAPER_TASKS } from "../kitchen/index";
+import { loadCurves } from "../report/curves";
+import { learningCurvesFigure } from "../report/figures";
+import { Profile, resultsDir } from "../util/profile";
+import type { ProgressSink } from "../util/progress";
+import type { VegaLiteSpec } from "../viz/render";
+import { trainerCommandLine, trainerRunDir, trainingPlan, trainTask } from "../trainer-client/pipeline";
+import type { TrainerMetrics } from "../trainer-client/run";
 
 /** The profile whose CPU-scale study a notebook run shows: the paper profile trains on GPU and shows the cpu study. */
 export function studyProfileOf(profile: Profile): "ci" | "cpu" {

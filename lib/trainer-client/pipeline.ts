@@ -11,7 +11,7 @@
  */
 import * as path from "node:path";
 import { resolveTask } from "../kitchen/tasks";
-import { expertPaths } from "../expert/paths";
+import { expertPaths } from "../dataset/paths";
 import { currentProfile, Profile, REPO_ROOT, repoPath, resultsDir } from "../util/profile";
 import type { ProgressSink } from "../util/progress";
 import { requireGpu } from "./gpu";

@@ -9,7 +9,7 @@
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import { plannedTrainRows } from "../expert/generate";
+import { plannedTrainRows } from "../dataset/generate";
 import { UserError } from "../util/errors";
 import { REPO_ROOT } from "../util/profile";
 import { trainerPython } from "./gpu";

@@ -21,16 +21,16 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_PROMPT_CONFIG, PromptConfig } from "../agent/prompt";
 import type { EndpointPolicyOptions } from "../agent/endpoint";
-import { DATASET_PROMPT_CONFIG } from "../expert/dataset";
+import { DATASET_PROMPT_CONFIG } from "../dataset/rows";
 import { PAPER_TASKS } from "../kitchen/index";
 import { readEpisodes } from "../eval/evaluate";
 import { Protocol } from "../eval/protocol";
-import type { ExpertTrajectory } from "../eval/singleturn";
-import { evaluateSpec, PolicyResult, protocolFile, theoremStudy, TheoremResult } from "../eval/study";
+import type { ExpertTrajectory } from "../expert/index";
+import { evaluateSpec, PolicyResult, protocolFile, theoremStudy, TheoremResult } from "./evaluation";
 import { readJsonFile, writeFileAtomic } from "../util/files";
 import { Profile, repoPath, resultsDir } from "../util/profile";
 import { ProgressSink, silentProgress } from "../util/progress";
-import { serveModel, ServeOptions } from "./serve";
+import { serveModel, ServeOptions } from "../trainer-client/serve";
 
 /** One model to serve and evaluate. */
 export interface ServedModelSpec {

@@ -18,18 +18,21 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { makeKitchen } from "../kitchen/index";
-import { gpuStatus } from "../trainer/gpu";
+import { gpuStatus } from "../trainer-client/gpu";
 import { UserError } from "../util/errors";
 import { writeFileAtomic } from "../util/files";
 import { currentProfile, Profile, repoPath, resultsDir, byProfile } from "../util/profile";
 import { ProgressSink, silentProgress } from "../util/progress";
-import { evaluateRun, readEpisodes } from "./evaluate";
-import type { EpisodeRecord } from "./episode";
-import type { MetricsRow } from "./format";
-import { computeMetrics } from "./metrics";
-import { CheckpointInfo, EvalPolicy, findCheckpoints, makePolicy, PolicySpec } from "./policies";
-import { extendedProtocol, paperProtocol, paperTasks, Protocol } from "./protocol";
-import { ExpertTrajectory, PrefixRow, singleTurnCheck, SingleTurnReport, TheoremRow } from "./singleturn";
+import { evaluateRun, readEpisodes } from "../eval/evaluate";
+import type { EpisodeRecord } from "../eval/episode";
+import type { MetricsRow } from "../eval/format";
+import { computeMetrics } from "../eval/metrics";
+import { CheckpointInfo, findCheckpoints } from "../learn/checkpoints";
+import { EvalPolicy } from "../eval/policy";
+import { makePolicy, PolicySpec } from "./policies";
+import { extendedProtocol, paperProtocol, paperTasks, Protocol } from "../eval/protocol";
+import { ExpertTrajectory } from "../expert/index";
+import { PrefixRow, singleTurnCheck, SingleTurnReport, TheoremRow } from "../eval/singleturn";
 
 /** An endpoint named by the environment: STGRPO_ENDPOINT (URL), STGRPO_MODEL, HF_TOKEN, and optional labels. */
 export function endpointFromEnv(env: NodeJS.ProcessEnv = process.env): PolicySpec | null {

@@ -5,7 +5,7 @@
  * stands in the prompt verbatim, as the step after the one just taken. This measures it on the rows
  * themselves (what the model is trained on), whatever the reasoning style or history length.
  */
-import type { SingleTurnRow } from "./dataset";
+import type { SingleTurnRow } from "./rows";
 
 /** Counts over a set of rows. */
 export interface LeakStats {

@@ -8,7 +8,7 @@ import { crossGrid, table1IntervalGrid } from "../../report/grid";
 import { gridToMarkdown } from "../../report/markup";
 import type { ResultSet } from "../../report/types";
 import { CLAIMS } from "./claims";
-import type { Finding, StudySummary, TheoryPairRow, TrainingRow } from "./summary";
+import type { Finding, StudySummary, TheoryPairRow, TrainingRow } from "./types";
 
 const f2 = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? "—" : x.toFixed(2));
 const f3 = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? "—" : x.toFixed(3));

@@ -20,9 +20,9 @@
 import { UserError } from "../../util/errors";
 import type { Profile } from "../../util/profile";
 import { PAPER_TASKS } from "../../kitchen/index";
-import { SFT_DEFAULTS, SftConfig } from "../sft";
-import { GRPO_DEFAULTS, GrpoConfig } from "../grpo";
-import { MULTITURN_DEFAULTS, MultiTurnConfig } from "../multiturn";
+import { SFT_DEFAULTS, SftConfig } from "../../learn/sft";
+import { GRPO_DEFAULTS, GrpoConfig } from "../../learn/grpo";
+import { MULTITURN_DEFAULTS, MultiTurnConfig } from "../../learn/multiturn";
 
 /** One SFT strength and the models trained from it. */
 export interface ArmConfig {

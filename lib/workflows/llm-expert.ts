@@ -15,9 +15,9 @@ import { Kitchen } from "../kitchen/kitchen";
 import { resolveTask } from "../kitchen/tasks";
 import { appendJsonl, readJsonl } from "../util/files";
 import { ProgressSink, silentProgress } from "../util/progress";
-import type { ExpertStep, ExpertTrajectory } from "./dataset";
-import { optimalLength } from "./planner";
-import type { TrainingLayout } from "./generate";
+import type { ExpertStep, ExpertTrajectory } from "../expert/record";
+import { optimalLength } from "../expert/planner";
+import type { TrainingLayout } from "../dataset/generate";
 import type { Layout } from "../kitchen/layout";
 
 export interface RejectionSamplingOptions {

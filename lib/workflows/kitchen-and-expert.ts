@@ -8,14 +8,15 @@ import { loadLayoutInfo } from "../kitchen/instantiate";
 import { Kitchen } from "../kitchen/kitchen";
 import type { VegaLiteSpec } from "../viz/render";
 import { Progress, ProgressSink, silentProgress } from "../util/progress";
-import { DATASET_PROMPT_CONFIG, ExpertTrajectory, singleTurnRows } from "./dataset";
+import { DATASET_PROMPT_CONFIG, singleTurnRows } from "../dataset/rows";
+import { ExpertTrajectory } from "../expert/record";
 import type { PromptConfig } from "../agent/prompt";
-import { historyLeak, LeakStats } from "./leak";
-import { REASONING_STYLES, ReasoningStyle } from "./reasoning";
-import type { AmbiguityStats, DatasetStats } from "./generate";
-import { ambiguityStats } from "./generate";
-import { reachableStates } from "./statespace";
-import { trajectoryFrom, TrajectoryInfo, withReasoning } from "./trajectory";
+import { historyLeak, LeakStats } from "../dataset/leak";
+import { REASONING_STYLES, ReasoningStyle } from "../expert/reasoning";
+import type { AmbiguityStats, DatasetStats } from "../dataset/generate";
+import { ambiguityStats } from "../dataset/generate";
+import { reachableStates } from "../expert/statespace";
+import { trajectoryFrom, TrajectoryInfo, withReasoning } from "../expert/trajectory";
 
 /** k of n as a percentage with one decimal ("—" for none). */
 const pct = (k: number, n: number) => (n ? `${((100 * k) / n).toFixed(1)}%` : "—");
