@@ -7,7 +7,7 @@ export JUPYTER_RUNTIME_DIR := $(CURDIR)/.jupyter-local/runtime
 export JUPYTER_PLATFORM_DIRS := 1
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: setup setup-trainer setup-browser test test-unit test-trainer test-notebooks test-site reproduce site site-check notebooks typecheck bench clean lab image-check
+.PHONY: setup setup-trainer setup-browser layers test test-unit test-trainer test-notebooks test-site reproduce site site-check notebooks typecheck bench clean lab image-check
 
 setup:
 	@scripts/setup.sh
@@ -32,6 +32,7 @@ typecheck: setup
 test: setup-trainer setup-browser
 	$(TSC) -p tsconfig.json
 	$(TSC_TSLAB) -p tsconfig.tslab.json
+	$(MAKE) --no-print-directory layers
 	npx tsx scripts/notebooks.ts --check
 	npx ava
 	$(MAKE) --no-print-directory test-trainer
@@ -67,6 +68,11 @@ site-check: setup-browser
 
 notebooks:
 	npx tsx scripts/notebooks.ts
+
+## make layers: no import cycle between files, and lib's modules import only lower layers
+## (scripts/layers.cjs holds the layers; .dependency-cruiser.cjs the rules).
+layers:
+	npx depcruise --config .dependency-cruiser.cjs lib cli
 
 ## make lab: JupyterLab on the notebooks with the tslab kernel, on 127.0.0.1 only; open the URL it
 ## prints (token included). LAB_PORT picks the port (Jupyter tries the next ones when it is taken).
