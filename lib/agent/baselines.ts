@@ -5,25 +5,7 @@
 import type { Kitchen } from "../kitchen/kitchen";
 import { planOptimal } from "../expert/index";
 import type { Policy, PolicyContext, PolicyDecision } from "./types";
-
-/** 32-bit FNV-1a of a string (seed mixing). */
-function hash32(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
-
-/** splitmix32 → a float in [0, 1) from a 32-bit state (one draw per decision). */
-function unitFloat(x: number): number {
-  let z = (x + 0x9e3779b9) >>> 0;
-  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-  z = (z ^ (z >>> 16)) >>> 0;
-  return z / 2 ** 32;
-}
+import { hashString, splitmix32 } from "../util/rng";
 
 /**
  * Uniform over the valid actions. The draw at a step depends only on (policy seed, task, layout
@@ -40,7 +22,7 @@ export class RandomPolicy implements Policy {
 
   /** Index into validActions chosen at this context. */
   pick(ctx: Pick<PolicyContext, "task" | "seed" | "t" | "episode">, n: number): number {
-    const u = unitFloat(hash32(JSON.stringify([this.seed, ctx.task.id, ctx.seed, ctx.t, ctx.episode ?? null])));
+    const u = splitmix32(hashString(JSON.stringify([this.seed, ctx.task.id, ctx.seed, ctx.t, ctx.episode ?? null]))) / 2 ** 32;
     return Math.min(n - 1, Math.floor(u * n));
   }
 

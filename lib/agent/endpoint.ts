@@ -18,6 +18,7 @@
  * through the same bounded backoff as every other 5xx.
  */
 import { InferenceClient, InferenceClientInputError, InferenceClientProviderApiError, InferenceClientProviderOutputError } from "@huggingface/inference";
+import { hashString } from "../util/rng";
 import { UserError } from "../util/errors";
 import { MalformedReplyError, validatingFetch } from "./reply";
 import type { ChatMessage, PromptConfig } from "./prompt";
@@ -129,17 +130,9 @@ function serverMessage(body: unknown): string {
   return "";
 }
 
-function fnv1a(s: string, h = 0x811c9dc5): number {
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
-
 /** The sampling seed of one request (31-bit, deterministic). */
 export function requestSeed(base: number, info: ChatCallInfo): number {
-  return fnv1a(JSON.stringify([base, info.task, info.seed, info.t, info.attempt])) & 0x7fffffff;
+  return hashString(JSON.stringify([base, info.task, info.seed, info.t, info.attempt])) & 0x7fffffff;
 }
 
 type RequestSettings = Required<Omit<EndpointOptions, "endpoint" | "model" | "token" | "seed" | "semaphore" | "sleep" | "fetch">>;

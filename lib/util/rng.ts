@@ -19,12 +19,9 @@ export class Rng {
   constructor(seed: number) {
     let s = seed >>> 0;
     const next = () => {
-      // splitmix32
+      const z = splitmix32(s);
       s = (s + 0x9e3779b9) >>> 0;
-      let z = s;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-      return (z ^ (z >>> 16)) >>> 0;
+      return z;
     };
     this.a = next();
     this.b = next();
@@ -82,7 +79,15 @@ export class Rng {
   }
 }
 
-/** FNV-1a over a string's UTF-16 code units: the project's string → 32-bit hash. */
+/** splitmix32's output for state x (the state advances by 0x9e3779b9): a well-mixed 32-bit value of x. */
+export function splitmix32(x: number): number {
+  let z = (x + 0x9e3779b9) >>> 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+/** FNV-1a over a string's UTF-16 code units: the project's one string → 32-bit hash. */
 export function hashString(s: string, h = 0x811c9dc5): number {
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);

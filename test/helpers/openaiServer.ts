@@ -16,6 +16,7 @@
  * Requests naming a model the server does not serve get vLLM's 404 "model does not exist" (unless
  * `anyModel`). GET /v1/models lists the served models.
  */
+import { hashString } from "../../lib/util/rng";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
@@ -130,15 +131,8 @@ export function expertScript(choose: (observation: string, req: ChatRequestRecor
   return (req) => ({ reply: reactReply(choose(observationOf(req), req)) });
 }
 
-/** 32-bit FNV-1a of a string: scripted choices that depend only on the request's content. */
-export function hash32(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
+/** Scripted choices that depend only on the request's content: the project's string hash. */
+export const hash32 = hashString;
 
 /** The action a "random" scripted model picks for a request: a valid action chosen by a hash of the last message. */
 export function hashedValidAction(req: { messages: ChatMessageRecord[] }, salt = 0): string {
