@@ -22,16 +22,7 @@
  *
  * The bound is checked against exact distances over whole reachable state spaces in the tests.
  */
-import {
-  COOKABLE,
-  COOKED,
-  CUT,
-  CUTTABLE,
-  CUT_REPETITIONS,
-  FRIED,
-  FRYABLE,
-  FRYABLE_IF_CUT,
-} from "../kitchen/domain";
+import { COOKABLE, COOKED, CUT, CUTTABLE, CUT_REPETITIONS, FRIED, FRYABLE, FRYABLE_IF_CUT } from "../kitchen/domain";
 import { EngineState, FX_COOK, FX_FRY, FX_REPEAT_CUT, FX_STRIDE, KitchenModel } from "../kitchen/engine";
 import { compileRecipes, Recipe, Role } from "./recipe";
 

@@ -37,6 +37,14 @@ const DIRECTIONS: [number, number][] = [
   [-1, 0],
 ];
 
+/** Place a grouped entity at (x, y), tagged as the original tags the groups it places: frozen, force-added. */
+function pinAt(e: Entity, x: number, y: number): void {
+  e.x = x;
+  e.y = y;
+  e[FROZEN_TAG] = true;
+  e[FORCE_ADD_TAG] = true;
+}
+
 /** An entity dict of the task JSON (`name`, `x`, `y`, optional `stack-level`, `predicates`, `direction`, tags). */
 export type Entity = { name: string; x: number; y: number; [key: string]: any };
 
@@ -218,37 +226,25 @@ class Generator {
         if (candidates.length === 0 || !candidates.some(([px, py]) => px === x && py === y)) break;
         if (group.player && candidates.length === 1) break;
         if (station.name === STATION_WILDCARD) this.updateStationName(station);
-        station.x = x;
-        station.y = y;
-        station[FROZEN_TAG] = true;
-        station[FORCE_ADD_TAG] = true;
+        pinAt(station, x, y);
         next.stations.push(station);
         if (group.station_items) {
           for (const item of group.station_items) {
             if (item.name === ITEM_WILDCARD) this.updateItemName(item);
-            item.x = x;
-            item.y = y;
-            item[FROZEN_TAG] = true;
-            item[FORCE_ADD_TAG] = true;
+            pinAt(item, x, y);
             next.items.push(item);
           }
         }
         if (group.player) {
           const player = group.player;
           const [px, py] = choice(r, candidates.slice(1));
-          player.x = px;
-          player.y = py;
+          pinAt(player, px, py);
           player.direction = [x - px, y - py];
-          player[FROZEN_TAG] = true;
-          player[FORCE_ADD_TAG] = true;
           next.players.push(player);
           if (group.player_item) {
             const item = group.player_item;
             if (item.name === ITEM_WILDCARD) this.updateItemName(item);
-            item.x = player.x;
-            item.y = player.y;
-            item[FROZEN_TAG] = true;
-            item[FORCE_ADD_TAG] = true;
+            pinAt(item, player.x, player.y);
             next.items.push(item);
           }
         }

@@ -2,18 +2,7 @@
  * The domain's rules on a state: which grounded actions are valid, what an action does (including the
  * special effects: repeated cuts, timed cooking and frying), the canonical state key, and readable views.
  */
-import {
-  COOKABLE,
-  COOKED,
-  COOKING,
-  COOK_TICKS,
-  CUT,
-  CUTTABLE,
-  CUT_REPETITIONS,
-  FRIED,
-  FRYABLE,
-  FRYABLE_IF_CUT,
-} from "./domain";
+import { COOKABLE, COOKED, COOKING, COOK_TICKS, CUT, CUTTABLE, CUT_REPETITIONS, FRIED, FRYABLE, FRYABLE_IF_CUT } from "./domain";
 import { EngineState, KitchenModel } from "./model";
 
 // ---------------------------------------------------------------------------------------------
