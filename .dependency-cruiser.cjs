@@ -26,6 +26,13 @@ module.exports = {
     { name: "no-cycles", comment: "no import loop between files", severity: "error", from: {}, to: { circular: true } },
     { name: "lib-stays-lib", comment: "lib/ never imports the CLI, tests, benches or scripts", severity: "error", from: { path: "^lib/" }, to: { path: "^(cli|test|bench|scripts|notebooks)/" } },
     { name: "known-module", comment: "every lib/ directory has a place in LAYERS", severity: "error", from: { path: "^lib/" }, to: { path: "^lib/", pathNot: `^lib/${alt(modules)}/` } },
+    {
+      name: "the-seam",
+      comment: "above lib/env, only the experts (lib/expert) know which engine plays a task: everything else goes through lib/env",
+      severity: "error",
+      from: { path: "^lib/(agent|dataset|eval|learn|trainer-client|report)/" },
+      to: { path: "^lib/(kitchen|cookingworld)/" },
+    },
     ...upward,
   ],
   options: {

@@ -12,6 +12,7 @@
 import * as fs from "node:fs";
 import { InferenceClient } from "@huggingface/inference";
 import { Kitchen } from "../lib/kitchen/kitchen";
+import { resolveTask } from "../lib/env/index";
 import {
   buildMessages,
   checkReply,
@@ -44,14 +45,14 @@ async function main() {
     : { inContextExample: true };
   const withExample = prompt.inContextExample !== false;
   const config = promptConfig(prompt);
-  const task = { id: "burger", stem: "3_burger", paperName: "Burger", timeout: 15, optimalSteps: 10, goalDescription: "Prepare a hamburger on a table" };
+  const task = resolveTask("burger");
   const ctx = (t: number): PolicyContext => ({
     task,
     seed: null,
     t: t % 8,
     observation: kitchen.observation(),
     validActions: kitchen.validActions(),
-    kitchen,
+    env: kitchen,
   });
   const messages = buildMessages(config, { observation: kitchen.observation(), history: [{ action, reasoning: "r" }] });
   const body = JSON.stringify({ model: "test-model", messages, temperature: 0.7, max_tokens: 1024, top_p: 1 });

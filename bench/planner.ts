@@ -153,7 +153,7 @@ function main() {
   console.log("\n(b) the 400 default training layouts (100 per task, seeds from 10000, disjoint from evaluation)");
   const trainRows: Row[] = [];
   for (const task of PAPER_TASKS) {
-    const rows = trainingLayouts(task, 100).map((l) => planLayout(`${task}@${l.seed}`, l.layout));
+    const rows = trainingLayouts(task, 100).map((l) => planLayout(`${task}@${l.seed}`, loadLayout(task, l.seed)));
     trainRows.push(...rows);
     console.log(
       `${task.padEnd(22)} A* ${fmt(sum(rows, (r) => r.astarMs)).padStart(9)}  expert ${fmt(sum(rows, (r) => r.expertMs)).padStart(9)}  all-optimal ${fmt(sum(rows, (r) => r.allOptimalMs)).padStart(9)}  ` +

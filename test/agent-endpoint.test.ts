@@ -5,6 +5,7 @@
  * unreachable server; plus bounded concurrency, tokens, seeds, history across steps.
  */
 import test from "ava";
+import { resolveTask } from "../lib/env/index";
 import { Kitchen } from "../lib/kitchen/kitchen";
 import { UserError } from "../lib/util/errors";
 import { testLayout } from "./helpers/testdata";
@@ -13,7 +14,7 @@ import { expertScript, feedbackOf, observationOf, reactReply, startOpenAIServer,
 
 
 const BURGER = testLayout("synchronous/3_burger@default");
-const TASK = { id: "burger", stem: "3_burger", paperName: "Burger", timeout: 15, optimalSteps: 10, goalDescription: "Prepare a hamburger on a table" };
+const TASK = resolveTask("burger");
 /** An optimal plan of 3_burger's default layout (specs/kitchen.md §7). */
 const PLAN = [
   "Move robot1 from table1 to table3",
@@ -27,7 +28,7 @@ const PLAN = [
 ];
 
 function ctxOf(kitchen: Kitchen, t = 0, extra: Partial<PolicyContext> = {}): PolicyContext {
-  return { task: TASK, seed: null, t, observation: kitchen.observation(), validActions: kitchen.validActions(), kitchen: kitchen.clone(), ...extra };
+  return { task: TASK, seed: null, t, observation: kitchen.observation(), validActions: kitchen.validActions(), env: kitchen.clone(), ...extra };
 }
 
 /** Test settings: no in-context example, no token from the environment, fast backoff. */

@@ -2,16 +2,17 @@
  * The reference policies (random, expert) and the ReAct loop on a scripted in-process chat function.
  */
 import test from "ava";
+import { resolveTask } from "../lib/env/index";
 import { Kitchen } from "../lib/kitchen/kitchen";
 import { UserError } from "../lib/util/errors";
 import { testLayout } from "./helpers/testdata";
 import { ChatMessage, ExpertPolicy, PolicyContext, RandomPolicy, ReActPolicy } from "../lib/agent/index";
 
 const BURGER = testLayout("synchronous/3_burger@default");
-const TASK = { id: "burger", stem: "3_burger", paperName: "Burger", timeout: 15, optimalSteps: 10, goalDescription: "Prepare a hamburger on a table" };
+const TASK = resolveTask("burger");
 
 function ctxOf(kitchen: Kitchen, t = 0, extra: Partial<PolicyContext> = {}): PolicyContext {
-  return { task: TASK, seed: null, t, observation: kitchen.observation(), validActions: kitchen.validActions(), kitchen: kitchen.clone(), ...extra };
+  return { task: TASK, seed: null, t, observation: kitchen.observation(), validActions: kitchen.validActions(), env: kitchen.clone(), ...extra };
 }
 
 /** Breadth-first search: a shortest plan (a stand-in planner for ExpertPolicy's tests). */
@@ -70,7 +71,7 @@ test("RandomPolicy: valid, deterministic per (seed, task, layout, t), roughly un
 
 test("ExpertPolicy: follows an optimal plan to the goal in its length, planning once", async (t) => {
   let calls = 0;
-  const expert = new ExpertPolicy({ planner: (k) => (calls++, bfsPlan(k)) });
+  const expert = new ExpertPolicy({ planner: (k) => (calls++, bfsPlan(k as Kitchen).actions) });
   const k = Kitchen.fromLayout(BURGER);
   let steps = 0;
   while (!k.isDone() && steps < 20) {

@@ -3,6 +3,7 @@
  * request contains the observation verbatim), history policies, error feedback, the in-context example.
  */
 import test from "ava";
+import { envFamily } from "../lib/env/index";
 import * as fc from "fast-check";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -18,7 +19,6 @@ import {
   parseInContextExample,
   parseReply,
   promptConfig,
-  SYSTEM_MESSAGE,
 } from "../lib/agent/index";
 import { testLayouts } from "./helpers/testdata";
 
@@ -85,7 +85,7 @@ test("first request of an episode: system, instructions, observation", (t) => {
     m.map((x) => x.role),
     ["system", "user", "user"],
   );
-  t.is(m[0].content, SYSTEM_MESSAGE);
+  t.is(m[0].content, envFamily("robotouille").prompt.system);
   t.is(m[2].content, OBS);
   // The instructions carry the protocol's information.
   const ins = m[1].content;

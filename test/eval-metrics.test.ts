@@ -10,7 +10,7 @@ import { makeKitchen, resolveTask } from "../lib/kitchen/index";
 import { runEpisode } from "../lib/eval/episode";
 import { asat, asst, bootstrapMeanInterval, computeMetrics, contractSummary, successRate, wilsonInterval } from "../lib/eval/metrics";
 import { optimalWalks } from "./helpers/openaiServer";
-import { allSyncTasks, extendedProtocol, paperProtocol, parseSeeds, parseTasks } from "../lib/eval/protocol";
+import { allTasks, extendedProtocol, paperProtocol, parseSeeds, parseTasks } from "../lib/eval/protocol";
 import { extendedSeeds } from "../lib/kitchen/index";
 
 const close = (t: any, a: number, b: number, eps = 5e-5) => t.true(Math.abs(a - b) < eps, `${a} vs ${b}`);
@@ -77,7 +77,7 @@ test("protocols: the paper's four tasks and ten seeds; the extended one continue
   t.is(e.tasks.length, 10);
   t.deepEqual(e.seeds.slice(0, 10), p.seeds);
   t.is(e.seeds[99], 4200);
-  t.deepEqual(allSyncTasks().map((x) => x.timeout), [15, 21, 36, 15, 23, 35, 54, 66, 95, 86]);
+  t.deepEqual(allTasks().map((x) => x.timeout), [15, 21, 36, 15, 23, 35, 54, 66, 95, 86]);
   t.throws(() => extendedSeeds(0), { message: /positive integer/ });
 });
 
@@ -120,9 +120,9 @@ test("the give-up rule: 3 exhausted steps in an episode (not necessarily in a ro
   t.like(r2.record, { success: true, steps: 8, exhaustions: 2, gave_up: false, attempts: 18 });
 });
 
-test("the runner passes the completed steps as history and a private kitchen clone; timeouts bound the steps", async (t) => {
+test("the runner passes the completed steps as history and a private environment clone; timeouts bound the steps", async (t) => {
   const p = new Scripted((ctx) => {
-    ctx.kitchen.step(ctx.validActions[0]); // a policy touching its clone changes nothing
+    ctx.env.step(ctx.validActions[0]); // a policy touching its clone changes nothing
     return PLAN[ctx.t];
   });
   const { record } = await runEpisode(p, BURGER, null, { run: "r", model: "m", trainedOn: "burger", protocol: "paper" });

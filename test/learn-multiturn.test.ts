@@ -4,6 +4,7 @@
  * untrained policy, resumes exactly, and LearnedPolicy drives the same rollouts through the Policy API.
  */
 import test from "ava";
+import { resolveTask } from "../lib/env/index";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -63,10 +64,10 @@ test("LearnedPolicy acts through the Policy interface like the greedy rollout, d
   const policy = new LearnedPolicy(sft.policy, { name: "sft" });
   const k = makeEnv("3_burger", null);
   const expected = rollout(sft.policy, k.clone(), 15, null).actions;
-  const task = { id: "burger", stem: "3_burger", paperName: "Burger", timeout: 15, optimalSteps: 10, goalDescription: k.goalDescription };
+  const task = resolveTask("burger");
   const got: string[] = [];
   for (let i = 0; i < 15 && !k.isDone(); i++) {
-    const d = await policy.act({ task, seed: null, t: i, observation: k.observation(), validActions: k.validActions(), kitchen: k.clone() });
+    const d = await policy.act({ task, seed: null, t: i, observation: k.observation(), validActions: k.validActions(), env: k.clone() });
     t.is(d.attempts, 1);
     got.push(d.action!);
     k.step(d.action!);
@@ -75,7 +76,7 @@ test("LearnedPolicy acts through the Policy interface like the greedy rollout, d
   t.true(k.isDone(), "SFT on the fixture solves the burger's default layout");
   // Sampled decoding is reproducible per (seed, task, layout, t).
   const sampled = new LearnedPolicy(sft.policy, { temperature: 1, seed: 5 });
-  const ctx = { task, seed: null, t: 0, observation: makeEnv("3_burger", null).observation(), validActions: makeEnv("3_burger", null).validActions(), kitchen: makeEnv("3_burger", null) };
+  const ctx = { task, seed: null, t: 0, observation: makeEnv("3_burger", null).observation(), validActions: makeEnv("3_burger", null).validActions(), env: makeEnv("3_burger", null) };
   t.is((await sampled.act(ctx)).action, (await sampled.act(ctx)).action);
 });
 

@@ -11,7 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { Kitchen, makeKitchen, PAPER_TASKS } from "../lib/kitchen/index";
-import { expertTrajectory } from "../lib/expert/trajectory";
+import { expertTrajectory } from "../lib/expert/experts";
 import { FeatureCache, featurize, featurizeSceneReference } from "../lib/learn/features";
 import { parseScene } from "../lib/learn/scene";
 import { Rng } from "../lib/util/rng";

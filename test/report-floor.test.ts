@@ -5,7 +5,8 @@
 import test from "ava";
 import { makeKitchen } from "../lib/kitchen/index";
 import { optimalLength } from "../lib/expert/planner";
-import { auditTables, evaluationOptima, floorSpecificity, floorSpecificityMarkdown, lengthShares, loadPaperResults, seededOptima } from "../lib/report/index";
+import { auditTables, floorSpecificity, floorSpecificityMarkdown, lengthShares, loadPaperResults } from "../lib/report/index";
+import { evaluationOptima, seededOptima } from "../lib/expert/optima";
 
 const published = loadPaperResults();
 const optima = evaluationOptima();

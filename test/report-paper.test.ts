@@ -8,19 +8,8 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import {
-  auditTables,
-  bestMask,
-  compareWithPaper,
-  evaluationOptima,
-  loadPaperResults,
-  moverDifference,
-  paperRoundTrip,
-  parseCsv,
-  summarizeComparison,
-  toCsv,
-  writeReport,
-} from "../lib/report/index";
+import { auditTables, bestMask, compareWithPaper, loadPaperResults, moverDifference, paperRoundTrip, parseCsv, summarizeComparison, toCsv, writeReport } from "../lib/report/index";
+import { evaluationOptima } from "../lib/expert/optima";
 import { wilsonInterval } from "../lib/eval/metrics";
 
 const DATA = path.join(__dirname, "..", "data", "paper");

@@ -79,13 +79,14 @@ export const tables: Command = {
     ensureOutputDir(values.out, "--out");
     for (const line of [...study.log, ...study.results.notes]) writeErr(`stgrpo tables: ${line}\n`);
     const report: typeof import("../../lib/report/index") = require("../../lib/report/index");
+    const { evaluationOptima }: typeof import("../../lib/expert/optima") = require("../../lib/expert/optima");
     /* eslint-enable @typescript-eslint/no-var-requires */
     const written = await report.writeReport(study.results, values.out, {
       paper: report.loadPaperResults(),
       matches,
       figures: !values["no-figures"],
       curves: study.curves,
-      optima: report.evaluationOptima(), // ~1 s: the planner on the paper's 40 evaluation layouts
+      optima: evaluationOptima(), // ~1 s: the planner on the paper's 40 evaluation layouts
     });
     const cmp = written.comparison ? report.summarizeComparison(written.comparison) : null;
     if (values.json) {

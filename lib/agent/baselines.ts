@@ -1,9 +1,9 @@
 /**
  * Reference policies behind the same interface as the LLM agent: uniform random (the floor) and the
- * optimal expert (the ceiling; it reads the privileged kitchen clone).
+ * optimal expert (the ceiling; it reads the privileged environment clone).
  */
-import type { Kitchen } from "../kitchen/kitchen";
-import { planOptimal } from "../expert/index";
+import type { TextEnv } from "../env/types";
+import { shortestPlan } from "../expert/experts";
 import type { Policy, PolicyContext, PolicyDecision } from "./types";
 import { hashString, splitmix32 } from "../util/rng";
 
@@ -32,8 +32,8 @@ export class RandomPolicy implements Policy {
   }
 }
 
-/** An optimal planner: the shortest action sequence from the kitchen's state to the goal. */
-export type Planner = (kitchen: Kitchen) => { actions: string[] };
+/** An optimal planner: the shortest action sequence from the environment's state to the goal. */
+export type Planner = (env: TextEnv) => string[];
 
 const PLAN_CACHE_CAP = 100_000;
 
@@ -45,26 +45,26 @@ export class ExpertPolicy implements Policy {
   readonly name: string;
   private planner: Planner;
   /**
-   * Per compiled layout (a kitchen and its clones share one): state key → the optimal next action and
+   * Per layout or game (`env.origin`, shared by its clones): state key → the optimal next action and
    * the remaining plan. State keys are unique only within a layout — two layouts can encode different
    * states with the same key — so one map across layouts would replay another layout's plan.
    */
   private plans = new WeakMap<object, Map<string, { action: string; remaining: string[] }>>();
 
   constructor(opts: { planner?: Planner; name?: string } = {}) {
-    this.planner = opts.planner ?? planOptimal;
+    this.planner = opts.planner ?? shortestPlan;
     this.name = opts.name ?? "expert";
   }
 
-  /** The optimal plan from this kitchen's state (cached). */
-  planFrom(kitchen: Kitchen): string[] {
-    let next = this.plans.get(kitchen.model);
-    if (!next) this.plans.set(kitchen.model, (next = new Map()));
-    const hit = next.get(kitchen.key());
+  /** The optimal plan from this state (cached). */
+  planFrom(env: TextEnv): string[] {
+    let next = this.plans.get(env.origin);
+    if (!next) this.plans.set(env.origin, (next = new Map()));
+    const hit = next.get(env.key());
     if (hit) return hit.remaining;
-    const plan = this.planner(kitchen).actions;
+    const plan = this.planner(env);
     if (next.size + plan.length > PLAN_CACHE_CAP) next.clear();
-    const walk = kitchen.clone();
+    const walk = env.clone();
     for (let i = 0; i < plan.length; i++) {
       next.set(walk.key(), { action: plan[i], remaining: plan.slice(i) });
       walk.step(plan[i]);
@@ -73,7 +73,7 @@ export class ExpertPolicy implements Policy {
   }
 
   async act(ctx: PolicyContext): Promise<PolicyDecision> {
-    const plan = this.planFrom(ctx.kitchen);
+    const plan = this.planFrom(ctx.env);
     if (plan.length === 0) return { action: null, attempts: 1, invalidReplies: 0 };
     const steps = plan.map((a, i) => `${i + 1}. ${a}`).join("\n");
     const reasoning = `The shortest way to the goal from here takes ${plan.length} step${plan.length === 1 ? "" : "s"}:\n${steps}\nI take the first one.`;

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { REPO_ROOT } from "../util/profile";
 import { UserError } from "../util/errors";
-import { IN_CONTEXT_EXAMPLE } from "../kitchen/tasks";
+import { envFamily } from "../env/index";
 import type { ChatMessage } from "./types";
 
 /**
@@ -50,8 +50,8 @@ export function parseInContextExample(text: string): ChatMessage[] {
 
 let cached: { file: string; messages: ChatMessage[] } | null = null;
 
-/** The vendored example (or another example file) as chat messages (cached); a missing file is a one-line error. */
-export function loadInContextExample(file = path.join(REPO_ROOT, IN_CONTEXT_EXAMPLE.file)): ChatMessage[] {
+/** An example file (default: Robotouille's, vendored) as chat messages (cached); a missing file is a one-line error. */
+export function loadInContextExample(file = path.join(REPO_ROOT, envFamily("robotouille").prompt.inContextExample!)): ChatMessage[] {
   const f = file;
   if (cached && cached.file === f) return cached.messages;
   let text: string;

@@ -16,6 +16,12 @@
  * Contract: the last message of every request is a user message that contains the current
  * observation verbatim (it ends with it).
  */
+import * as path from "node:path";
+import { envFamily } from "../env/index";
+import type { EnvPrompt } from "../env/family";
+import type { EnvName } from "../env/types";
+import { UserError } from "../util/errors";
+import { REPO_ROOT } from "../util/profile";
 import { loadInContextExample } from "./example";
 import type { ChatMessage, PolicyTurn } from "./types";
 export type { ChatMessage };
@@ -57,13 +63,13 @@ export function promptConfig(overrides: Partial<PromptConfig> = {}): PromptConfi
   return c;
 }
 
-export const SYSTEM_MESSAGE =
-  "You control a robot in a text-based kitchen game and must reach the goal the game gives you. " +
-  "At every turn you choose one action that brings you closer to the goal. Read the rules carefully: " +
-  "this kitchen has constraints that a real kitchen does not.";
 
-/** The instructions message; its first paragraph depends on what history the model will see. */
-export function instructions(config: Pick<PromptConfig, "historyTurns" | "historyObservations">): string {
+/**
+ * The instructions message: the reply format and the protocol, the same for every environment, with the
+ * environment's own words (lib/env) for its observations and rules; the first paragraph depends on what
+ * history the model will see.
+ */
+export function instructions(config: Pick<PromptConfig, "historyTurns" | "historyObservations">, env: EnvPrompt = envFamily("robotouille").prompt): string {
   const k = config.historyTurns;
   const what = config.historyObservations ? "observation, reasoning and action" : "reasoning and action";
   const historySentence =
@@ -81,10 +87,10 @@ export function instructions(config: Pick<PromptConfig, "historyTurns" | "histor
     "",
     "Each message you receive has this form:",
     "Error Feedback: ... (only when your previous reply could not be used)",
-    "<observation: every object in the kitchen and the facts that hold about it>",
+    env.observationLine,
     "Valid Actions:",
     "<the actions you may take now, one per line>",
-    "Goal: <what you must prepare>",
+    env.goalLine,
     "",
     "Error Feedback is automatic. It appears when your previous reply was not in the required format, or named an action that is not in the Valid Actions list; that reply was not carried out. It only checks the format and whether the action exists, not whether your plan is good, so it should neither strengthen nor weaken your current strategy.",
     "",
@@ -96,31 +102,7 @@ export function instructions(config: Pick<PromptConfig, "historyTurns" | "histor
     reasoningBullet,
     "- Action: the action you take now. Copy it character for character from the Valid Actions list; it must be exactly one of those lines. It is the first step of the plan in your reasoning.",
     "",
-    "About the environment. You are a robot working in a kitchen; the observation describes the objects in it and the goal. The objects are of these kinds:",
-    "- Station: a place where special actions happen, such as cooking or cutting",
-    "- Item: something that can be picked up and perhaps processed at a Station",
-    "- Player: a robot, you included",
-    "- Container: something that holds a meal, such as a pot or a pan",
-    "- Meal: a mixture of ingredients inside a Container",
-    "",
-    "The rules of this kitchen:",
-    "- A Player holds at most one Item at a time.",
-    "- An Item must be on a Station before any action can be performed on it.",
-    "- An action can be performed on an Item at a Station only when that Item is the only thing on the Station.",
-    "- Items can only be stacked on top of other Items.",
-    "- Items can be added to a Container only when it holds a Meal.",
-    "- A Meal can be moved from one Container to another.",
-    "",
-    "Goals come from a person's request, such as 'make me a hamburger'. They are deliberately vague, so use common sense. In particular, work out",
-    "- the fewest ingredients that satisfy the request, and",
-    "- every preparation step those ingredients need, such as cutting or cooking.",
-    "",
-    "The game ends when the goal is reached or the time limit runs out.",
-    "",
-    "Recipe guide for this kitchen:",
-    "- Sandwich: a slice of bread, the prepared ingredients stacked on it, and a second slice of bread stacked on top.",
-    "- Hamburger: a bottom bun, the prepared ingredients stacked on it, and a top bun stacked on top.",
-    "- Soup: fill a pot with water, boil it while adding the ingredients, and serve it in a bowl once it is ready.",
+    ...env.rules,
   ].join("\n");
 }
 
@@ -147,27 +129,36 @@ export interface PromptInput {
   feedback?: string | null;
   /** That rejected reply (shown when config.showRejectedReply). */
   rejectedReply?: string | null;
+  /** The environment the task belongs to (its rules and words; default robotouille). */
+  env?: EnvName;
 }
 
-/** Fixed head of every request: system, instructions, example. Cached per config. */
-const headCache = new WeakMap<PromptConfig, ChatMessage[]>();
+/** Fixed head of every request: system, instructions, example. Cached per config and environment. */
+const headCache = new WeakMap<PromptConfig, Map<EnvName, ChatMessage[]>>();
 
-export function promptHead(config: PromptConfig): ChatMessage[] {
-  let head = headCache.get(config);
+export function promptHead(config: PromptConfig, envName: EnvName = "robotouille"): ChatMessage[] {
+  let byEnv = headCache.get(config);
+  if (!byEnv) headCache.set(config, (byEnv = new Map()));
+  let head = byEnv.get(envName);
   if (!head) {
+    const env = envFamily(envName).prompt;
     head = [
-      { role: "system", content: SYSTEM_MESSAGE },
-      { role: "user", content: instructions(config) },
+      { role: "system", content: env.system },
+      { role: "user", content: instructions(config, env) },
     ];
-    if (config.inContextExample) head.push(...(config.exampleMessages ?? loadInContextExample()));
-    headCache.set(config, head);
+    if (config.inContextExample) {
+      if (config.exampleMessages) head.push(...config.exampleMessages);
+      else if (env.inContextExample) head.push(...loadInContextExample(path.join(REPO_ROOT, env.inContextExample)));
+      else throw new UserError(`${envFamily(envName).title} has no in-context example: use a prompt without one (--no-example)`);
+    }
+    byEnv.set(envName, head);
   }
   return head;
 }
 
 /** The messages of one request. */
 export function buildMessages(config: PromptConfig, input: PromptInput): ChatMessage[] {
-  const messages: ChatMessage[] = [...promptHead(config)];
+  const messages: ChatMessage[] = [...promptHead(config, input.env)];
   const history = input.history ?? [];
   const k = Math.min(config.historyTurns, history.length);
   for (let i = history.length - k; i < history.length; i++) {

@@ -87,7 +87,7 @@ export class ReActPolicy implements Policy {
     let rejected: string | null = null;
     let retries = 0;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-      const messages = buildMessages(this.prompt, { observation: ctx.observation, history, feedback, rejectedReply: rejected });
+      const messages = buildMessages(this.prompt, { observation: ctx.observation, history, feedback, rejectedReply: rejected, env: ctx.task.env });
       const reply = await this.chat(messages, { task: ctx.task.id, seed: ctx.seed, t: ctx.t, attempt });
       retries += reply.retries ?? 0;
       raw.push(reply.content);

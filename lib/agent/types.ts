@@ -2,14 +2,10 @@
  * The contract between a policy (who picks the next action) and the multi-turn runner (lib/eval),
  * which calls `policy.act(ctx)` once per environment step and records what comes back.
  */
-import type { Kitchen } from "../kitchen/kitchen";
-import type { TaskInfo } from "../kitchen/tasks";
+import type { EnvTask, TextEnv } from "../env/types";
 
-/**
- * What the runner knows about the task: the kitchen module's `TaskInfo` (`resolveTask(id)`) less its
- * display and file fields, so a caller can pass any object of this shape.
- */
-export type PolicyTask = Pick<TaskInfo, "id" | "stem" | "paperName" | "timeout" | "optimalSteps" | "goalDescription">;
+/** What the runner knows about the task (lib/env's task; a caller may pass any object of this shape). */
+export type PolicyTask = EnvTask;
 
 /** One chat message, as OpenAI-compatible servers and TRL's conversational datasets take it. */
 export interface ChatMessage {
@@ -35,7 +31,7 @@ export interface PolicyContext {
   observation: string;
   validActions: string[];
   /** A clone of the current state; privileged policies (the expert) may read it, LLM policies must not. */
-  kitchen: Kitchen;
+  env: TextEnv;
   /**
    * Optional: the episode's completed steps, oldest first. When the runner passes it, history-keeping
    * policies use it (stateless, resumable); otherwise they remember their own steps per episode.

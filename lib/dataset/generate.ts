@@ -8,10 +8,9 @@
  * seed+1 silently when generation fails: 420 plays 421) and on the layouts themselves. Two training
  * seeds that generate the same layout (seed s fails and becomes s+1) count once.
  */
-import { extendedSeeds } from "../kitchen/index";
-import { loadLayoutInfo } from "../kitchen/instantiate";
-import type { Layout } from "../kitchen/layout";
-import { PAPER_TASKS } from "../kitchen/tasks";
+import { envFamily, familyOf, resolveTask } from "../env/index";
+import type { TrainingLayout } from "../env/family";
+export type { TrainingLayout };
 import { PromptConfig, promptConfig } from "../agent/prompt";
 import { UserError } from "../util/errors";
 import { writeFileAtomic } from "../util/files";
@@ -20,9 +19,8 @@ import { Progress, ProgressSink, silentProgress } from "../util/progress";
 import { DATASET_PROMPT_CONFIG, singleTurnRows, SingleTurnRow } from "./rows";
 import { ExpertTrajectory, trajectoryRecord } from "../expert/record";
 import { ExpertPaths, expertPaths, Split } from "./paths";
-import { Kitchen } from "../kitchen/kitchen";
-import { taskIdOf, trajectoryFrom, TrajectoryInfo } from "../expert/trajectory";
-import { optimalLength } from "../expert/planner";
+import { expertLength, expertTrajectory } from "../expert/experts";
+import { taskIdOf, TrajectoryInfo } from "../expert/trajectory";
 import type { ReasoningStyle } from "../expert/reasoning";
 import { historyLeak, LeakStats } from "./leak";
 
@@ -56,7 +54,7 @@ export interface DatasetConfig {
 }
 
 export const DATASET_DEFAULTS: Readonly<DatasetConfig> = Object.freeze({
-  tasks: [...PAPER_TASKS],
+  tasks: [...envFamily("robotouille").paperTasks],
   perTask: 100,
   firstSeed: 10000,
   valFraction: 0.1,
@@ -64,28 +62,9 @@ export const DATASET_DEFAULTS: Readonly<DatasetConfig> = Object.freeze({
   reasoning: "full",
 });
 
-/** A training layout: the seed asked for and the seed the generator used. */
-export interface TrainingLayout {
-  seed: number;
-  effectiveSeed: number;
-}
-
-/** The evaluation layouts a task's training data must avoid: effective seeds and layout texts. */
-export function evaluationLayouts(task: string, evalSeedsPerTask = DATASET_DEFAULTS.evalSeedsPerTask): { effectiveSeeds: Set<number>; layouts: Set<string> } {
-  const effectiveSeeds = new Set<number>();
-  const layouts = new Set<string>([JSON.stringify(loadLayoutInfo(task, null).layout)]);
-  for (const seed of extendedSeeds(evalSeedsPerTask)) {
-    const { layout, effectiveSeed } = loadLayoutInfo(task, seed);
-    effectiveSeeds.add(Number(effectiveSeed));
-    layouts.add(JSON.stringify(layout));
-  }
-  return { effectiveSeeds, layouts };
-}
-
 /**
- * Training layouts: the first `n` seeds from `firstSeed` up whose layouts are new and disjoint from
- * evaluation — or, with `seeds`, exactly those seeds (an evaluation layout among them is an error;
- * a seed that plays the same layout as an earlier one is skipped).
+ * A task's training layouts or games: the first `n` from `firstSeed` up that no evaluation of the first
+ * `evalSeedsPerTask` seeds plays, or exactly `seeds` (lib/env's family decides what disjoint means).
  */
 export function trainingLayouts(
   task: string,
@@ -93,29 +72,9 @@ export function trainingLayouts(
   firstSeed = DATASET_DEFAULTS.firstSeed,
   evalSeedsPerTask = DATASET_DEFAULTS.evalSeedsPerTask,
   seeds?: readonly number[],
-): (TrainingLayout & { layout: Layout })[] {
-  if (!seeds && (!Number.isInteger(n) || n < 1)) throw new UserError(`number of training layouts must be a positive integer, got ${n}`);
-  if (!Number.isSafeInteger(firstSeed) || firstSeed < 0) throw new UserError(`first seed must be a non-negative integer, got ${firstSeed}`);
-  const avoid = evaluationLayouts(task, evalSeedsPerTask);
-  const used = new Set<number>();
-  const out: (TrainingLayout & { layout: Layout })[] = [];
-  const candidates = seeds ?? (function* () {
-    for (let seed = firstSeed; ; seed++) yield seed;
-  })();
-  for (const seed of candidates) {
-    if (!seeds && out.length >= n) break;
-    const { layout, effectiveSeed } = loadLayoutInfo(task, seed);
-    const eff = Number(effectiveSeed);
-    const isEval = avoid.effectiveSeeds.has(eff) || avoid.layouts.has(JSON.stringify(layout));
-    if (isEval && seeds) {
-      throw new UserError(`training seed ${seed} plays an evaluation layout of ${taskIdOf(task)} (generated from seed ${eff}); choose seeds disjoint from 42·k, k = 1…${evalSeedsPerTask}`);
-    }
-    if (used.has(eff) || isEval) continue;
-    used.add(eff);
-    out.push({ seed, effectiveSeed: eff, layout });
-  }
-  if (out.length === 0) throw new UserError(`no training layouts for ${taskIdOf(task)}`);
-  return out;
+): TrainingLayout[] {
+  const t = resolveTask(task);
+  return familyOf(t.id).trainingLayouts(t, { n, firstSeed, evalSeedsPerTask, seeds });
 }
 
 /** Ambiguity of a set of expert states: how often the expert action is not the only optimal one. */
@@ -241,8 +200,8 @@ export function generateExpertData(
     const id = taskIdOf(task);
     const layouts = trainingLayouts(task, cfg.perTask, cfg.firstSeed, cfg.evalSeedsPerTask, cfg.seeds);
     const progress = new Progress(`expert ${id}`, layouts.length, opts.progress ?? silentProgress);
-    const items = layouts.map(({ seed, effectiveSeed, layout }, k) => {
-      const { trajectory, info } = trajectoryFrom(Kitchen.fromLayout(layout), { task, seed, effectiveSeed }, { maxExpanded: cfg.maxExpanded, reasoning: cfg.reasoning });
+    const items = layouts.map(({ seed, effectiveSeed }, k) => {
+      const { trajectory, info } = expertTrajectory(task, seed, { maxExpanded: cfg.maxExpanded, reasoning: cfg.reasoning });
       progress.tick();
       return { layout: { seed, effectiveSeed }, trajectory, info, split: splitOf(k, layouts.length, cfg.valFraction) };
     });
@@ -251,7 +210,7 @@ export function generateExpertData(
       expert: "planner",
       config: cfg,
       seeds: layouts.map((l, k) => ({ seed: l.seed, effective_seed: l.effectiveSeed, split: splitOf(k, layouts.length, cfg.valFraction) })),
-      disjoint_from: `default layout and seeds 42·k, k = 1…${cfg.evalSeedsPerTask} (effective seeds and layouts)`,
+      disjoint_from: familyOf(task).trainingDisjointness({ evalSeedsPerTask: cfg.evalSeedsPerTask }),
       command: opts.command ?? null,
     };
     const prompt = cfg.prompt ? promptConfig({ ...DATASET_PROMPT_CONFIG, ...cfg.prompt }) : DATASET_PROMPT_CONFIG;
@@ -272,8 +231,8 @@ export function plannedTrainRows(task: string, overrides: Partial<DatasetConfig>
   const cfg: DatasetConfig = { ...DATASET_DEFAULTS, ...overrides };
   const layouts = trainingLayouts(task, cfg.perTask, cfg.firstSeed, cfg.evalSeedsPerTask, cfg.seeds);
   let rows = 0;
-  layouts.forEach(({ layout }, k) => {
-    if (splitOf(k, layouts.length, cfg.valFraction) === "train") rows += optimalLength(Kitchen.fromLayout(layout), { maxExpanded: cfg.maxExpanded });
+  layouts.forEach(({ seed }, k) => {
+    if (splitOf(k, layouts.length, cfg.valFraction) === "train") rows += expertLength(task, seed, { maxExpanded: cfg.maxExpanded });
   });
   return rows;
 }

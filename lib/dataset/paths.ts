@@ -11,7 +11,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { resolveTask } from "../kitchen/tasks";
+import { resolveTask } from "../env/index";
 import { readJsonl } from "../util/files";
 import { UserError } from "../util/errors";
 import { currentProfile, Profile, resultsDir } from "../util/profile";

@@ -13,6 +13,7 @@ import { buildMessages, ChatMessage, PromptConfig, promptConfig } from "../agent
 import type { PolicyTurn } from "../agent/types";
 import { UserError } from "../util/errors";
 import { ExpertTrajectory, validateTrajectory } from "../expert/record";
+import { resolveTask } from "../env/index";
 
 /**
  * The prompt every single-turn dataset is built with, and therefore the prompt a model trained on it
@@ -51,9 +52,10 @@ export function reactCompletion(reasoning: string, action: string): string {
 export function singleTurnRows(traj: ExpertTrajectory, config: PromptConfig = DATASET_PROMPT_CONFIG): SingleTurnRow[] {
   validateTrajectory(traj, `${traj.task}@${traj.seed ?? "default"}`);
   const history: PolicyTurn[] = [];
+  const env = resolveTask(traj.task).env;
   return traj.steps.map((s, t) => {
     const row: SingleTurnRow = {
-      prompt: buildMessages(config, { observation: s.observation, history }),
+      prompt: buildMessages(config, { observation: s.observation, history, env }),
       completion: [{ role: "assistant", content: reactCompletion(s.reasoning!, s.action) }], // validated above: present
       expert_action: s.action,
       valid_actions: s.valid_actions,

@@ -9,7 +9,8 @@
  * policies (the ReAct agent) are stateless across episodes: concurrent episodes cannot mix their
  * histories, and a resumed run shows the model exactly what the uninterrupted run showed it.
  */
-import { Kitchen, makeKitchen, TaskInfo } from "../kitchen/index";
+import { makeEnv } from "../env/index";
+import type { EnvTask, TextEnv } from "../env/types";
 import type { Policy, PolicyTurn } from "../agent/index";
 
 /** Robotouille's `feedback_attempts`: exhausted steps (5 rejected replies each) before giving up. */
@@ -74,20 +75,20 @@ export interface EpisodeOptions {
   maxExhaustions?: number;
   /** Keep per-turn observations and raw replies. */
   trace?: boolean;
-  /** Start from this kitchen instead of building the task's layout (tests, custom layouts). */
-  kitchen?: Kitchen;
+  /** Start from this state instead of the task's layout or game `seed` (tests, custom layouts). */
+  start?: TextEnv;
 }
 
 export async function runEpisode(
   policy: Policy,
-  task: TaskInfo,
+  task: EnvTask,
   seed: number | null,
   opts: EpisodeOptions,
 ): Promise<{ record: EpisodeRecord; trace: EpisodeTrace | null }> {
   const started = Date.now();
   const timeout = opts.timeout ?? task.timeout;
   const maxExhaustions = opts.maxExhaustions ?? MAX_EXHAUSTIONS;
-  const kitchen = opts.kitchen ? opts.kitchen.clone() : makeKitchen(task.id, seed);
+  const env = opts.start ? opts.start.clone() : makeEnv(task, seed);
   const actions: string[] = [];
   const history: PolicyTurn[] = [];
   const turns: TurnTrace[] = [];
@@ -95,17 +96,17 @@ export async function runEpisode(
   let attempts = 0;
   let retries = 0;
   let exhaustions = 0;
-  let done = kitchen.isDone();
+  let done = env.isDone();
   while (!done && actions.length < timeout && exhaustions < maxExhaustions) {
-    const observation = kitchen.observation();
-    const validActions = kitchen.validActions();
+    const observation = env.observation();
+    const validActions = env.validActions();
     const decision = await policy.act({
       task,
       seed,
       t: actions.length,
       observation,
       validActions,
-      kitchen: kitchen.clone(),
+      env: env.clone(),
       history: history.slice(),
     });
     attempts += decision.attempts;
@@ -132,18 +133,20 @@ export async function runEpisode(
       // The Policy contract: an action is one of ctx.validActions (ReActPolicy re-prompts otherwise).
       throw new Error(`policy ${policy.name} returned ${JSON.stringify(decision.action)}, which is not a valid action`);
     }
-    done = kitchen.step(decision.action).done;
+    done = env.step(decision.action).done;
     actions.push(decision.action);
     history.push({ action: decision.action, reasoning: decision.reasoning, observation });
   }
+  // An episode ends done by reaching the goal or (CookingWorld) by losing the game.
+  const success = done && env.isSuccess();
   const record: EpisodeRecord = {
     run: opts.run,
     model: opts.model,
     trained_on: opts.trainedOn ?? null,
     task: task.id,
     seed,
-    success: done,
-    steps: done ? actions.length : timeout,
+    success,
+    steps: success ? actions.length : timeout,
     timeout,
     actions,
     invalid_replies: invalidReplies,
@@ -156,7 +159,7 @@ export async function runEpisode(
     gave_up: !done && exhaustions >= maxExhaustions,
   };
   const trace = opts.trace
-    ? { run: opts.run, model: opts.model, trained_on: record.trained_on, task: task.id, seed, success: done, turns }
+    ? { run: opts.run, model: opts.model, trained_on: record.trained_on, task: task.id, seed, success, turns }
     : null;
   return { record, trace };
 }

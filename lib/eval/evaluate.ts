@@ -15,7 +15,7 @@
 import { appendJsonl, readJsonl } from "../util/files";
 import { Progress, ProgressSink, terminalProgress } from "../util/progress";
 import { UserError } from "../util/errors";
-import type { TaskInfo } from "../kitchen/index";
+import type { EnvTask } from "../env/types";
 import type { Policy } from "../agent/index";
 import { EpisodeRecord, EpisodeTrace, runEpisode } from "./episode";
 import { computeMetrics, Metrics } from "./metrics";
@@ -24,7 +24,7 @@ export interface EvaluateOptions {
   run: string;
   model: string;
   trainedOn?: string | null;
-  tasks: TaskInfo[];
+  tasks: EnvTask[];
   seeds: (number | null)[];
   /** Protocol name written into each record (default "custom"). */
   protocol?: string;
@@ -32,7 +32,7 @@ export interface EvaluateOptions {
   out: string;
   /** Optional JSONL of per-episode traces (observations, replies). */
   traces?: string;
-  /** Episodes run at once (model calls overlap; the kitchen is cheap). Default 1. */
+  /** Episodes run at once (model calls overlap; the environment is cheap). Default 1. */
   concurrency?: number;
   /** Step budget for every task (default: each task's protocol timeout). */
   timeout?: number;
@@ -135,7 +135,7 @@ export async function evaluateRun(policy: Policy, opts: EvaluateOptions): Promis
   const trainedOn = opts.trainedOn ?? null;
   const concurrency = opts.concurrency ?? 1;
   if (!(Number.isInteger(concurrency) && concurrency >= 1)) throw new UserError(`concurrency must be a positive integer, got ${opts.concurrency}`);
-  const idOf = (task: TaskInfo, seed: number | null): EpisodeId => ({ run: opts.run, model: opts.model, trained_on: trainedOn, task: task.id, seed });
+  const idOf = (task: EnvTask, seed: number | null): EpisodeId => ({ run: opts.run, model: opts.model, trained_on: trainedOn, task: task.id, seed });
   const existing = new Map(readEpisodes(opts.out).map((e) => [episodeKey(e), e]));
   const plan = opts.tasks.flatMap((task) => opts.seeds.map((seed) => ({ task, seed })));
   const settings = opts.settings === undefined ? undefined : episodeSettings(opts.settings);

@@ -3,38 +3,59 @@
  * 42, 84, …, 420, and the per-task timeouts 15/15/23/35 (attempt turns). The extended protocol keeps
  * the same rules with more seeds (42·k, k = 1…N, continuing Robotouille's scheme; its first ten are the
  * paper's) and any task, by default all ten synchronous tasks (their timeouts: ceil(1.5 × Robotouille's
- * optimal_steps)).
+ * optimal_steps)). The same protocols on CookingWorld play the engine's test games in order (lib/env).
  */
-import { EVAL_SEEDS, extendedSeeds, PAPER_TASKS, resolveTask, SYNC_STEMS, TaskInfo } from "../kitchen/index";
+import { envFamily, resolveTask } from "../env/index";
+import type { EnvName, EnvTask } from "../env/types";
 import { UserError } from "../util/errors";
 import { parseSeedText } from "../util/numbers";
 
 export interface Protocol {
   /** "paper", "extended-<N>" or "custom": also the default `run` name of an evaluation. */
   name: string;
-  tasks: TaskInfo[];
-  /** Layout seeds; null is the task's default (hand-made) layout. */
+  /** The tasks, all of one environment family (their seeds are that family's). */
+  tasks: EnvTask[];
+  /** Layout or game seeds, the same for every task; null is a Robotouille task's default (hand-made) layout. */
   seeds: (number | null)[];
 }
 
-/** The paper's four tasks, in the paper's order. */
-export function paperTasks(): TaskInfo[] {
-  return PAPER_TASKS.map((t) => resolveTask(t));
+/** Layouts per task in the paper's protocol. */
+export const PAPER_SEEDS_PER_TASK = 10;
+
+/** A family's paper-style tasks (Robotouille: the paper's four, in the paper's order). */
+export function paperTasks(env: EnvName = "robotouille"): EnvTask[] {
+  return envFamily(env).paperTasks.map((t) => resolveTask(t));
 }
 
-/** Robotouille's ten synchronous tasks (the paper's four keep their paper ids). */
-export function allSyncTasks(): TaskInfo[] {
-  return SYNC_STEMS.map((s) => resolveTask(s));
+/** Every task of a family (Robotouille: the ten synchronous tasks, the paper's four under their paper ids). */
+export function allTasks(env: EnvName = "robotouille"): EnvTask[] {
+  return envFamily(env).allTasks.map((t) => resolveTask(t));
 }
 
-export function paperProtocol(): Protocol {
-  return { name: "paper", tasks: paperTasks(), seeds: [...EVAL_SEEDS] };
+/** The paper's protocol: ten evaluation layouts per task (Robotouille 42…420; CookingWorld the first ten test games). */
+export function paperProtocol(env: EnvName = "robotouille"): Protocol {
+  return { name: "paper", tasks: paperTasks(env), seeds: envFamily(env).evaluationSeeds(PAPER_SEEDS_PER_TASK) };
 }
 
-/** The extended protocol: N seeds per task (42·k), on the given tasks (default: all ten synchronous tasks). */
-export function extendedProtocol(tasks: string[] | TaskInfo[] = allSyncTasks(), seedsPerTask = 100): Protocol {
+/** The extended protocol: N evaluation seeds per task of the same kind (the paper's ten first), on the given tasks. */
+export function extendedProtocol(tasks: string[] | EnvTask[] = allTasks(), seedsPerTask = 100): Protocol {
   const infos = tasks.map((t) => (typeof t === "string" ? resolveTask(t) : t));
-  return { name: `extended-${seedsPerTask}`, tasks: infos, seeds: extendedSeeds(seedsPerTask) };
+  const env = oneFamily(infos);
+  if (!Number.isInteger(seedsPerTask) || seedsPerTask < 1) throw new UserError(`number of seeds must be a positive integer, got ${seedsPerTask}`);
+  return { name: `extended-${seedsPerTask}`, tasks: infos, seeds: envFamily(env).evaluationSeeds(seedsPerTask) };
+}
+
+/** The one family of a task list (a protocol's seeds are one family's: mixing families is an error). */
+export function oneFamily(tasks: readonly EnvTask[]): EnvName {
+  const envs = [...new Set(tasks.map((t) => t.env))];
+  if (envs.length > 1) throw new UserError(`tasks of one environment per evaluation: ${tasks.map((t) => t.id).join(", ")} mix ${envs.join(" and ")}`);
+  return envs[0] ?? "robotouille";
+}
+
+/** Check that every seed may be evaluated on for the protocol's family (CookingWorld: the test fold). */
+export function checkProtocolSeeds(p: Protocol): void {
+  const family = envFamily(oneFamily(p.tasks));
+  for (const s of p.seeds) family.checkEvaluationSeed(s);
 }
 
 /**
@@ -76,16 +97,18 @@ export function parseSeeds(text: string): (number | null)[] {
 }
 
 /**
- * Parse a task list: ids separated by commas (paper names or Robotouille stems), or `paper` (the four)
- * or `all` (the ten synchronous tasks). An unknown id is a UserError listing the known ones; a task
- * named twice (`burger,3_burger`) is a mistake.
+ * Parse a task list: ids separated by commas (paper names, Robotouille stems, `cookingworld-K`), or
+ * `paper` (the paper's four), `all` (Robotouille's ten synchronous tasks) or `cookingworld` (its four
+ * levels). An unknown id is a UserError listing the known ones; a task named twice (`burger,3_burger`)
+ * is a mistake.
  */
-export function parseTasks(text: string): TaskInfo[] {
-  const out: TaskInfo[] = [];
+export function parseTasks(text: string): EnvTask[] {
+  const out: EnvTask[] = [];
   for (const part of text.split(",").map((s) => s.trim())) {
     if (part === "") continue;
     if (part === "paper") out.push(...paperTasks());
-    else if (part === "all") out.push(...allSyncTasks());
+    else if (part === "all") out.push(...allTasks());
+    else if (part === "cookingworld") out.push(...paperTasks("cookingworld"));
     else out.push(resolveTask(part));
   }
   if (!out.length) throw new UserError("no tasks given");

@@ -16,8 +16,8 @@
  */
 import * as fs from "node:fs";
 import { buildMessages, ChatFn, ChatMessage, PromptConfig, PolicyTurn, scoreReply } from "../agent/index";
-import type { Kitchen } from "../kitchen/index";
-import { resolveTask } from "../kitchen/index";
+import { resolveTask } from "../env/index";
+import type { TextEnv } from "../env/types";
 import { UserError } from "../util/errors";
 import { readJsonl } from "../util/files";
 import { wilsonInterval } from "./metrics";
@@ -68,7 +68,7 @@ export function exactAccuracy(dist: ActionDistribution, traj: ExpertTrajectory):
  */
 export function expertStateMessages(prompt: PromptConfig, traj: ExpertTrajectory, t: number): ChatMessage[] {
   const history: PolicyTurn[] = traj.steps.slice(0, t).map((s) => ({ action: s.action, reasoning: s.reasoning, observation: s.observation }));
-  return buildMessages(prompt, { observation: traj.steps[t].observation, history });
+  return buildMessages(prompt, { observation: traj.steps[t].observation, history, env: resolveTask(traj.task).env });
 }
 
 /**
@@ -123,13 +123,13 @@ export interface ExpertPathCheck {
 /**
  * Check a policy's distribution against an expert trajectory that starts in `start` (not modified).
  * Rollouts sample π for exactly T^GT steps; `random` is the uniform source (default: seeded from `seed`).
- * Prefix k < T counts being in the expert's state s_k after exactly k steps (compared by the kitchen's
- * canonical key; another path may rejoin it, so a rollout does not stop there); k = T counts completing
+ * Prefix k < T counts being in the expert's state s_k after exactly k steps (compared by the state's
+ * key; another path may rejoin it, so a rollout does not stop there); k = T counts completing
  * the task in T steps (any goal state).
  */
 export function expertPathCheck(
   dist: ActionDistribution,
-  start: Kitchen,
+  start: TextEnv,
   expertActions: readonly string[],
   samples: number,
   opts: { seed?: number; random?: () => number } = {},
@@ -264,7 +264,7 @@ export interface SingleTurnReport {
 export async function decisionAccuracy(
   policy: { act: (ctx: any) => Promise<{ action: string | null }> },
   traj: ExpertTrajectory,
-  start: Kitchen,
+  start: TextEnv,
 ): Promise<TrajectoryAccuracy> {
   const k = start.clone();
   const task = resolveTask(traj.task);
@@ -272,7 +272,7 @@ export async function decisionAccuracy(
   for (let t = 0; t < traj.steps.length; t++) {
     const s = traj.steps[t];
     const history = traj.steps.slice(0, t).map((x) => ({ action: x.action, reasoning: x.reasoning, observation: x.observation }));
-    const d = await policy.act({ task, seed: traj.seed, t, observation: k.observation(), validActions: k.validActions(), kitchen: k.clone(), history });
+    const d = await policy.act({ task, seed: traj.seed, t, observation: k.observation(), validActions: k.validActions(), env: k.clone(), history });
     p.push(d.action === s.action ? 1 : 0);
     k.step(s.action);
   }
@@ -287,7 +287,7 @@ export async function decisionAccuracy(
 export async function singleTurnCheck(
   p: { policy: { act: (ctx: any) => Promise<{ action: string | null }> }; distribution?: ActionDistribution; chatModel?: ChatModel },
   trajectories: ExpertTrajectory[],
-  opts: SingleTurnOptions & { start: (task: string, seed: number | null) => Kitchen },
+  opts: SingleTurnOptions & { start: (task: string, seed: number | null) => TextEnv },
 ): Promise<SingleTurnReport> {
   const episodes = opts.episodes ?? [];
   const fromEpisodes = (tr: ExpertTrajectory) => {

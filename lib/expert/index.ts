@@ -7,3 +7,5 @@ export * from "./reasoning";
 export * from "./record";
 export * from "./trajectory";
 export * from "./statespace";
+export * from "./experts";
+export * from "./optima";

@@ -9,7 +9,7 @@
  * single-turn datasets need the reasoning (lib/dataset/rows.ts).
  */
 import * as fs from "node:fs";
-import { resolveTask } from "../kitchen/index";
+import { resolveTask } from "../env/index";
 import { UserError } from "../util/errors";
 import { readJsonl } from "../util/files";
 

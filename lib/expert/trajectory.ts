@@ -101,8 +101,8 @@ export function withReasoning(traj: ExpertTrajectory, style: ReasoningStyle): Ex
   return { ...traj, steps: traj.steps.map((s, t) => ({ ...s, reasoning: reasonings[t] })) };
 }
 
-/** The expert trajectory of a task's default layout (seed null) or its seeded layout. */
-export function expertTrajectory(task: string, seed: number | null, opts: PlanOptions & { reasoning?: ReasoningStyle } = {}): { trajectory: ExpertTrajectory; info: TrajectoryInfo } {
+/** The planner's expert trajectory of a Robotouille task's default layout (seed null) or its seeded layout. */
+export function kitchenTrajectory(task: string, seed: number | null, opts: PlanOptions & { reasoning?: ReasoningStyle } = {}): { trajectory: ExpertTrajectory; info: TrajectoryInfo } {
   const { layout, effectiveSeed } = loadLayoutInfo(task, seed);
   const eff = effectiveSeed === null ? null : Number(effectiveSeed);
   return trajectoryFrom(Kitchen.fromLayout(layout), { task, seed, effectiveSeed: eff }, opts);

@@ -118,6 +118,11 @@ export class Kitchen {
     return { done: this.done };
   }
 
+  /** Robotouille's episodes end only by reaching the goal: success is done. */
+  isSuccess(): boolean {
+    return this.isDone();
+  }
+
   /** Does the goal hold in the current state? */
   isDone(): boolean {
     if (this.done === null) this.done = goalHolds(this.model, this.st);
@@ -130,6 +135,11 @@ export class Kitchen {
     k.steps = this.steps;
     k.done = this.done;
     return k;
+  }
+
+  /** The compiled layout, shared by every state and clone of this layout: the scope of `key()`. */
+  get origin(): object {
+    return this.model;
   }
 
   /** Canonical key of the state (not of the step count): equal keys ⇔ same future. */

@@ -101,6 +101,8 @@ const PAPER: Readonly<Record<PaperTask, { stem: SyncStem; title: string; stepLim
 export interface TaskInfo {
   /** Canonical id: the paper name when the task has one (`burger`), else the stem. */
   id: string;
+  /** The environment family (lib/env's seam names Robotouille so). */
+  env: "robotouille";
   /** Robotouille's file stem (`3_burger`). */
   stem: string;
   /** The paper's name (`burger`) or null for tasks the paper does not use. */
@@ -132,6 +134,7 @@ function info(stem: SyncStem): TaskInfo {
   const optimalSteps = CONFIG_OPTIMAL_STEPS[stem];
   return {
     id: paper ?? stem,
+    env: "robotouille",
     stem,
     paperName: paper,
     timeout: paper ? PAPER[paper].timeout : Math.ceil(MAX_STEP_MULTIPLIER * optimalSteps),

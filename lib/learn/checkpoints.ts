@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { isTaskId, resolveTask } from "../kitchen/index";
+import { isTaskId, resolveTask } from "../env/index";
 import { UserError } from "../util/errors";
 
 /** A checkpoint found on disk, with the labels its episodes get. */

@@ -3,7 +3,7 @@
  * the expensive, sparse-reward RL that the paper's single-turn recipe replaces.
  *
  * Per step, for a batch of start layouts:
- *   1. roll out G whole episodes per layout in the kitchen with π_old (sampling at `temperature`),
+ *   1. roll out G whole episodes per layout in the environment with π_old (sampling at `temperature`),
  *      each until the goal holds or the task's timeout;
  *   2. reward R = 1 if the episode reached the goal, else 0;
  *   3. advantage A = (R − mean) / (std + δ) within the layout's group; every step of an episode gets
@@ -18,7 +18,8 @@
  *
  *   stgrpo train --algo multiturn --task burger --seeds 1000-1099 --init <sft run> --env-steps 200000 --out …
  */
-import { Kitchen, makeKitchen, resolveTask } from "../kitchen/index";
+import { makeEnv as makeTaskEnv, resolveTask } from "../env/index";
+import type { TextEnv } from "../env/types";
 import { Progress, silentProgress } from "../util/progress";
 import { LoadedPolicy, metricsLog, openRun, saveCheckpoint, savePolicy, startKlRun } from "./checkpoint";
 import { FeaturizedState, sharedFeatureCache } from "./features";
@@ -91,13 +92,13 @@ export interface Rollout {
 }
 
 /**
- * Run one episode of a learned policy in a kitchen (the kitchen is advanced in place). `rng` null =
+ * Run one episode of a learned policy in an environment (advanced in place). `rng` null =
  * greedy; otherwise sample at `temperature`. This is the planner-free loop the trainer and the quick
  * checks use; lib/eval runs the full protocol through the Policy interface.
  */
 export function rollout(
   policy: LoadedPolicy,
-  kitchen: Kitchen,
+  env: TextEnv,
   timeout: number,
   rng: Rng | null,
   temperature = 1,
@@ -106,15 +107,15 @@ export function rollout(
 ): Rollout {
   const actions: string[] = [];
   const trace: RolloutStep[] = [];
-  let success = kitchen.isDone();
-  while (!success && actions.length < timeout) {
-    const s = cache ? cache.get(policy, kitchen) : evalState(policy, kitchen);
+  let done = env.isDone();
+  while (!done && actions.length < timeout) {
+    const s = cache ? cache.get(policy, env) : evalState(policy, env);
     const a = rng ? rng.categorical(temperature === 1 ? s.probs : softmax(s.logp, temperature)) : argmax(s.logp);
     if (keepTrace) trace.push({ x: s.x, action: a, logpOld: s.logp, state: s });
     actions.push(s.valid[a]);
-    success = kitchen.step(s.valid[a]).done;
+    done = env.step(s.valid[a]).done;
   }
-  return { success, steps: actions.length, actions, trace };
+  return { success: done && env.isSuccess(), steps: actions.length, actions, trace };
 }
 
 export interface EvaluatedState {
@@ -126,16 +127,16 @@ export interface EvaluatedState {
   probs: Float64Array;
 }
 
-function evalState(policy: LoadedPolicy, kitchen: Kitchen): EvaluatedState {
-  const valid = kitchen.validActions();
-  const x = sharedFeatureCache.get(kitchen.observation(), valid, policy.features);
+function evalState(policy: LoadedPolicy, env: TextEnv): EvaluatedState {
+  const valid = env.validActions();
+  const x = sharedFeatureCache.get(env.observation(), valid, policy.features);
   const fwd = policy.model.forward(x);
   const logp = logSoftmax(fwd.scores);
   return { valid, x, fwd, logp, probs: logp.map(Math.exp) };
 }
 
 /**
- * Per-state memo of (valid actions, features, log π) keyed by the kitchen's canonical state key, valid
+ * Per-state memo of (valid actions, features, log π) keyed by the environment's state key, valid
  * for one layout (keys of different layouts may coincide) while the policy's weights do not change. The G episodes of a group share many
  * states, and the observation text is a pure function of the state, so this skips re-rendering and
  * re-featurising them.
@@ -143,12 +144,12 @@ function evalState(policy: LoadedPolicy, kitchen: Kitchen): EvaluatedState {
 export class StateCache {
   private readonly map = new Map<string, EvaluatedState>();
   constructor(private readonly limit = 200_000) {}
-  get(policy: LoadedPolicy, kitchen: Kitchen): EvaluatedState {
-    const key = kitchen.key();
+  get(policy: LoadedPolicy, env: TextEnv): EvaluatedState {
+    const key = env.key();
     let s = this.map.get(key);
     if (!s) {
       if (this.map.size >= this.limit) this.map.clear();
-      s = evalState(policy, kitchen);
+      s = evalState(policy, env);
       this.map.set(key, s);
     }
     return s;
@@ -159,18 +160,18 @@ export class StateCache {
 }
 
 export interface MultiTurnOptions extends TrainOptions {
-  /** Build a start state (default: lib/kitchen's makeKitchen). */
-  makeEnv?: (task: string, seed: number | null) => Kitchen;
+  /** Build a start state (default: lib/env's makeEnv). */
+  makeEnv?: (task: string, seed: number | null) => TextEnv;
 }
 
 export async function trainMultiTurn(layouts: StartLayout[], config: Partial<MultiTurnConfig> = {}, opts: MultiTurnOptions = {}): Promise<TrainResult> {
   const cfg: MultiTurnConfig = { ...MULTITURN_DEFAULTS, ...config };
   if (layouts.length === 0) throw new Error("trainMultiTurn: no start layouts");
   if (!opts.init) throw new Error("trainMultiTurn: an initial policy is required (the SFT policy, or untrainedPolicy())");
-  const build = opts.makeEnv ?? ((task: string, seed: number | null) => makeKitchen(task, seed));
+  const build = opts.makeEnv ?? ((task: string, seed: number | null) => makeTaskEnv(task, seed));
   // The procedural generator is costly next to a rollout: build each start layout once, clone it after.
-  const starts = new Map<string, Kitchen>();
-  const makeEnv = (task: string, seed: number | null): Kitchen => {
+  const starts = new Map<string, TextEnv>();
+  const makeEnv = (task: string, seed: number | null): TextEnv => {
     const key = `${task}@${seed}`;
     let k = starts.get(key);
     if (!k) starts.set(key, (k = build(task, seed)));
@@ -333,9 +334,9 @@ export interface RolloutSummary {
 export function rolloutSuccess(
   policy: LoadedPolicy,
   layouts: StartLayout[],
-  opts: { temperature?: number; seed?: number; timeout?: number | null; makeEnv?: (task: string, seed: number | null) => Kitchen } = {},
+  opts: { temperature?: number; seed?: number; timeout?: number | null; makeEnv?: (task: string, seed: number | null) => TextEnv } = {},
 ): RolloutSummary {
-  const makeEnv = opts.makeEnv ?? ((task: string, seed: number | null) => makeKitchen(task, seed));
+  const makeEnv = opts.makeEnv ?? ((task: string, seed: number | null) => makeTaskEnv(task, seed));
   let succ = 0,
     steps = 0,
     succSteps = 0;

@@ -12,7 +12,7 @@
  * The generic check (any policy with a distribution: the learners, the random policy) lives in
  * lib/eval/singleturn.ts; this is its form for a learned policy, with the learners' random stream.
  */
-import type { Kitchen } from "../kitchen/index";
+import type { TextEnv } from "../env/types";
 import { expertPathCheck, ExpertPathCheck } from "../eval/singleturn";
 import { LoadedPolicy } from "./checkpoint";
 import { sharedFeatureCache } from "./features";
@@ -30,7 +30,7 @@ export function policyDistribution(policy: LoadedPolicy): (observation: string, 
  * Check a policy against an expert trajectory that starts in `start` (not modified). Rollouts are
  * sampled from π at temperature 1 for exactly T^GT steps with a stream derived from `seed`.
  */
-export function checkExpertPath(policy: LoadedPolicy, start: Kitchen, expertActions: readonly string[], samples: number, seed = 0): ExpertPathCheck {
+export function checkExpertPath(policy: LoadedPolicy, start: TextEnv, expertActions: readonly string[], samples: number, seed = 0): ExpertPathCheck {
   const rng = streamRng(seed, "theory-rollouts", 0);
   return expertPathCheck(policyDistribution(policy), start, expertActions, samples, { random: () => rng.next() });
 }

@@ -10,12 +10,12 @@ import { UserError } from "../util/errors";
 import { CROSS_COLUMNS, parseCsvRecords, TABLE1_COLUMNS } from "./csv";
 import { parsePrinted, Printed } from "./numbers";
 import { wilsonInterval } from "../eval/metrics";
-import { isTaskId, PAPER_TASKS, resolveTask, SYNC_STEMS } from "../kitchen/tasks";
+import { ENV_FAMILIES, isTaskId, resolveTask } from "../env/index";
 import type { CellStats, CrossRow, ResultSet, Table1Row } from "./types";
 
 export const PAPER_DIR = path.join(REPO_ROOT, "data", "paper");
 
-/** A task's display name: the kitchen's ("Cheese Burger", "Lettuce Sandwich"); an unknown id as is. */
+/** A task's display name ("Cheese Burger", "Lettuce Sandwich", "CookingWorld level 2"); an unknown id as is. */
 export function taskTitle(task: string): string {
   return isTaskId(task) ? resolveTask(task).title : task;
 }
@@ -30,9 +30,9 @@ export function canonicalTask(task: string): string {
   return isTaskId(task) ? resolveTask(task).id : task;
 }
 
-/** Tasks in table order: the paper's four in its order, then Robotouille's other tasks in theirs, then unknown ids by name. */
+/** Tasks in table order: each family's (Robotouille: the paper's four in its order, then its other tasks), then unknown ids by name. */
 export function orderTasks(tasks: Iterable<string>): string[] {
-  const known: string[] = [...PAPER_TASKS, ...SYNC_STEMS.map((s) => resolveTask(s).id).filter((id) => !(PAPER_TASKS as readonly string[]).includes(id))];
+  const known: string[] = ENV_FAMILIES.flatMap((f) => [...f.paperTasks, ...f.allTasks.filter((t) => !f.paperTasks.includes(t))]);
   const rank = (t: string) => (known.includes(t) ? known.indexOf(t) : known.length);
   return [...new Set(tasks)].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b, "en", { numeric: true }));
 }

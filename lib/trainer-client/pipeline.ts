@@ -10,7 +10,7 @@
  * trainer/configs/ci-{sft,grpo}.yaml otherwise (the tests' tiny random model, CPU).
  */
 import * as path from "node:path";
-import { resolveTask } from "../kitchen/tasks";
+import { resolveTask } from "../env/index";
 import { expertPaths } from "../dataset/paths";
 import { currentProfile, Profile, REPO_ROOT, repoPath, resultsDir } from "../util/profile";
 import type { ProgressSink } from "../util/progress";

@@ -11,14 +11,12 @@
  */
 import { runEpisode } from "../eval/episode";
 import type { Policy } from "../agent/types";
-import { Kitchen } from "../kitchen/kitchen";
-import { resolveTask } from "../kitchen/tasks";
+import { resolveTask } from "../env/index";
 import { appendJsonl, readJsonl } from "../util/files";
 import { ProgressSink, silentProgress } from "../util/progress";
 import type { ExpertStep, ExpertTrajectory } from "../expert/record";
-import { optimalLength } from "../expert/planner";
-import type { TrainingLayout } from "../dataset/generate";
-import type { Layout } from "../kitchen/layout";
+import { expertLength } from "../expert/experts";
+import type { TrainingLayout } from "../env/family";
 
 export interface RejectionSamplingOptions {
   /** Episodes tried per layout before giving up on it (default 4). */
@@ -52,7 +50,7 @@ export interface SamplingLogRecord {
 export async function rejectionSample(
   makePolicy: (attempt: number) => Policy,
   task: string,
-  layouts: readonly (TrainingLayout & { layout: Layout })[],
+  layouts: readonly TrainingLayout[],
   opts: RejectionSamplingOptions = {},
 ): Promise<SamplingLogRecord[]> {
   const info = resolveTask(task);
@@ -61,17 +59,16 @@ export async function rejectionSample(
   const tried = new Set(done.map((r) => r.seed));
   const out = done.slice();
   const progress = opts.progress ?? silentProgress;
-  for (const { seed, effectiveSeed, layout } of layouts) {
+  for (const { seed, effectiveSeed } of layouts) {
     if (opts.keep !== undefined && out.filter((r) => r.trajectory).length >= opts.keep) break;
     if (tried.has(seed)) continue;
-    const kitchen = Kitchen.fromLayout(layout);
-    const optimal = optimalLength(kitchen);
+    const optimal = expertLength(task, seed);
     let successes = 0;
     let kept: ExpertTrajectory | null = null;
     let a = 0;
     while (a < attempts && !kept) {
       const policy = makePolicy(a++);
-      const { record, trace } = await runEpisode(policy, info, seed, { run: "llm-expert", model: policy.name, timeout: opts.timeout, trace: true, kitchen });
+      const { record, trace } = await runEpisode(policy, info, seed, { run: "llm-expert", model: policy.name, timeout: opts.timeout, trace: true });
       if (!record.success || !trace) continue;
       successes++;
       const steps: ExpertStep[] = trace.turns

@@ -18,21 +18,8 @@
 // %%
 import { byProfile, currentProfile, figuresDir, resultsDir } from "./lib/util/profile";
 import { showFigure, showMarkdown } from "./lib/viz/notebook";
-import {
-  crossTaskHeatmap,
-  evaluationOptima,
-  floorSpecificity,
-  floorSpecificityMarkdown,
-  loadPaperResults,
-  loadProfileStudy,
-  PAPER_DIR,
-  paperRoundTrip,
-  REPORT_FIXTURE,
-  roundTripMarkdown,
-  seededOptima,
-  srFigure,
-  writeReport,
-} from "./lib/report/index";
+import { crossTaskHeatmap, floorSpecificity, floorSpecificityMarkdown, loadPaperResults, loadProfileStudy, PAPER_DIR, paperRoundTrip, REPORT_FIXTURE, roundTripMarkdown, srFigure, writeReport } from "./lib/report/index";
+import { evaluationOptima, seededOptima } from "./lib/expert/optima";
 
 const profile = currentProfile();
 const config = {

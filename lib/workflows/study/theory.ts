@@ -19,7 +19,7 @@ import { singleTurnCheck, SingleTurnReport } from "../../eval/singleturn";
 import { extendedSeeds } from "../../kitchen/index";
 import { expertPlan, optimalLength } from "../../expert/planner";
 import { BudgetExceeded } from "../../expert/search";
-import { expertTrajectory } from "../../expert/trajectory";
+import { expertTrajectory } from "../../expert/experts";
 import { UserError } from "../../util/errors";
 import { readJsonFile, readJsonl, writeFileAtomic } from "../../util/files";
 import { Progress, ProgressSink } from "../../util/progress";
