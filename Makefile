@@ -58,7 +58,7 @@ reproduce: setup
 	.venv/bin/python scripts/run_notebooks.py --profile $(PROFILE)
 	npx tsx scripts/site.ts --profile $(PROFILE)
 
-## make site: the static site of $(PROFILE)'s executed notebooks (docs/ for cpu, tracked; else
+## make site: the static site of $(PROFILE)'s executed notebooks (docs/site/ for cpu, tracked; else
 ## results/<profile>/site/). make site-check: open it in headless Chromium, screenshot the index.
 site:
 	npx tsx scripts/site.ts --profile $(PROFILE)

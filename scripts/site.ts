@@ -1,6 +1,6 @@
 /**
  * The published site of the executed notebooks: a static folder a reader opens in any browser, offline,
- * to see every result without running anything. `make reproduce` writes the cpu profile's into `docs/`
+ * to see every result without running anything. `make reproduce` writes the cpu profile's into `docs/site/`
  * (tracked; GitHub Pages can serve that folder as it is); `make test` writes the ci profile's into
  * `results/ci/site/` and checks it in a real browser (scripts/site-check.ts).
  *
@@ -32,7 +32,7 @@ import { currentProfile, figuresDir, Profile, REPO_ROOT, resultsDir } from "../l
 
 /** Where each profile's site goes; only the cpu profile's is tracked (.gitignore ignores results/). */
 export const SITE_DIRS: Record<Profile, string> = {
-  cpu: path.join(REPO_ROOT, "docs"),
+  cpu: path.join(REPO_ROOT, "docs", "site"),
   ci: resultsDir("ci", "site"),
   paper: resultsDir("paper", "site"),
 };
@@ -209,7 +209,7 @@ function relativise(text: string, where: string): string {
  * rerun that changes no result changes no file: the elapsed time in progress lines (lib/util/progress.ts:
  * "planning evaluation layouts 44/44 (1.2s)" → "… 44/44"), and whole lines that count the jobs a
  * resumed run found done or time the run; and timing columns of tables (below). When a rerun of `make site` changes files while the results
- * did not change (git diff docs/), the line that did belongs here.
+ * did not change (git diff docs/site/), the line that did belongs here.
  */
 const ELAPSED = / \((?:\d+(?:\.\d+)?s|\d+m\d{2}s)(?: eta [^)]*)?\)/g;
 const RUN_DEPENDENT_LINES: RegExp[] = [
