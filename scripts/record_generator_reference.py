@@ -87,7 +87,7 @@ def procedurally_generate(generator, environment_json, seed, noisy):
 
 
 def to_layout(updated):
-    """build_objects' output → the Layout contract (DESIGN.md): ids in names, tags dropped."""
+    """build_objects' output → the Layout record (docs/design.md): ids in names, tags dropped."""
 
     def station(s):
         out = {"name": s["name"], "x": s["x"], "y": s["y"]}

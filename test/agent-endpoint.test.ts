@@ -15,7 +15,7 @@ import { expertScript, feedbackOf, observationOf, reactReply, startOpenAIServer,
 
 const BURGER = testLayout("synchronous/3_burger@default");
 const TASK = resolveTask("burger");
-/** An optimal plan of 3_burger's default layout (specs/kitchen.md §7). */
+/** An optimal plan of 3_burger's default layout (notes/kitchen-engine.md). */
 const PLAN = [
   "Move robot1 from table1 to table3",
   "Pick up patty1 from table3 using robot1",

@@ -28,7 +28,7 @@ const TASKS: [string, string][] = [
   ["double_cheese_burger", "synchronous/5_double_cheeseburger@default"],
 ];
 
-/** The recorded optimal plans as DESIGN.md expert trajectories (what lib/expert writes). */
+/** The recorded optimal plans as expert trajectory records (docs/design.md) (what lib/expert writes). */
 function trajectories(): ExpertTrajectory[] {
   return TASKS.map(([task, layout]) => {
     const k = makeKitchen(task, null);

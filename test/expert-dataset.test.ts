@@ -1,5 +1,5 @@
 /**
- * Expert trajectories and the single-turn datasets: the formats (DESIGN.md contract), the ReAct
+ * Expert trajectories and the single-turn datasets: the formats (docs/design.md contract), the ReAct
  * completions (reward 1 for every expert step, and for every optimal action with the "any optimal
  * action" reward), the prompt, training seeds disjoint from every evaluation layout, the files and
  * their loaders, and the CLI.

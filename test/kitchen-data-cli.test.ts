@@ -1,4 +1,4 @@
-/** `stgrpo layout <task> [--seed N]` (DESIGN.md contract) through bin/stgrpo. */
+/** `stgrpo layout <task> [--seed N]` (docs/design.md contract) through bin/stgrpo. */
 import test from "ava";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";

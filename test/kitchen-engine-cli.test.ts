@@ -1,4 +1,4 @@
-/** `stgrpo observe` and `stgrpo replay` (DESIGN.md contract) against the recorded test vectors. */
+/** `stgrpo observe` and `stgrpo replay` (docs/design.md contract) against the recorded test vectors. */
 import test from "ava";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";

@@ -50,7 +50,7 @@ test("the rebuilt 0_cheese_sandwich@126 layout reproduces the recorded initial o
 });
 
 // ---------------------------------------------------------------------------------------------
-// The spec's worked examples (specs/kitchen.md §3.1, §7.8)
+// The spec's worked examples (notes/kitchen-engine.md)
 
 const burger = () => Kitchen.fromLayout(testLayouts()["synchronous/3_burger@default"]);
 
@@ -110,7 +110,7 @@ test("§7.8: 4_cheeseburger starts with the top bun on the bottom bun", (t) => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// Actions: preconditions and immediate effects (specs/kitchen.md §1.3)
+// Actions: preconditions and immediate effects (notes/kitchen-engine.md)
 
 const workshop = () => Kitchen.fromLayout(WORKSHOP);
 const R = "robot1";
@@ -247,7 +247,7 @@ test("an invalid action throws InvalidActionError (exit code 2) naming it, and c
 });
 
 // ---------------------------------------------------------------------------------------------
-// Special effects (specs/kitchen.md §1.4, §1.7)
+// Special effects (notes/kitchen-engine.md)
 
 test("the cut counter belongs to the item: it survives leaving the board", (t) => {
   const k = workshop();
@@ -394,7 +394,7 @@ test("removal during iteration: the effect after a completed one skips that tick
 });
 
 // ---------------------------------------------------------------------------------------------
-// Goals (specs/kitchen.md §2.2, §1.7)
+// Goals (notes/kitchen-engine.md)
 
 const lettucePlan = [
   "Move robot1 from table1 to table3",

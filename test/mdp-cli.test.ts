@@ -1,4 +1,4 @@
-/** `stgrpo theory recursion|success|simulate` (DESIGN.md contract), run as a real child process. */
+/** `stgrpo theory recursion|success|simulate` (docs/design.md contract), run as a real child process. */
 import test from "ava";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";

@@ -1,5 +1,5 @@
 /**
- * `stgrpo tables --results DIR --out DIR` (DESIGN.md contract), spawned as a real child process: the
+ * `stgrpo tables --results DIR --out DIR` (docs/design.md contract), spawned as a real child process: the
  * contract CSVs in the paper's shape, the other outputs, and one-line errors for bad input.
  */
 import test from "ava";

@@ -187,7 +187,7 @@ test("audit catches a cell whose ASAT does not fit its SR and ASST", (t) => {
   t.true(Math.abs(a.failing[0].predicted_asat! - 11.9) < 1e-9);
 });
 
-test("intervals: Wilson 3/10 ≈ [0.11, 0.60] (specs/paper.md), Newcombe's method 10 on his worked example", (t) => {
+test("intervals: Wilson 3/10 ≈ [0.11, 0.60] (the paper's Table 1 intervals), Newcombe's method 10 on his worked example", (t) => {
   const [lo, hi] = wilsonInterval(3, 10);
   t.is(lo.toFixed(4), "0.1078");
   t.is(hi.toFixed(4), "0.6032");

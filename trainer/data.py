@@ -1,4 +1,4 @@
-"""The single-turn dataset (DESIGN.md contract), as the TS side writes it (lib/expert/dataset.ts):
+"""The single-turn dataset (docs/design.md contract), as the TS side writes it (lib/expert/dataset.ts):
 
     {"prompt": [{role, content}…], "completion": [{"role": "assistant", "content": "Reasoning: …\\nAction: …"}],
      "expert_action", "valid_actions", "task", "seed", "t", "optimal_actions"?}

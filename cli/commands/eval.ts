@@ -1,7 +1,7 @@
 /**
  * `stgrpo eval`: the paper's multi-turn protocol (or the extended one) for the expert, random, an
  * OpenAI-compatible endpoint, or a CPU learner's checkpoint. Appends episodes to --out and resumes
- * what is there; prints per-task SR/ASAT/ASST (DESIGN.md's contract with --json).
+ * what is there; prints per-task SR/ASAT/ASST (docs/design.md's contract with --json).
  */
 import { Command, printJson } from "../command";
 import { flagTable, FlagValues, parseFlags, usageText } from "../flags";

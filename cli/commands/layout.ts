@@ -1,5 +1,5 @@
 /**
- * `stgrpo layout <task> [--seed N] [--noisy] [--pretty]` — a task's instantiated layout as JSON (DESIGN.md
+ * `stgrpo layout <task> [--seed N] [--noisy] [--pretty]` — a task's instantiated layout as JSON (docs/design.md
  * contract: `{width, height, stations, items, players, goal, goal_description}`, names with their ids):
  * the default layout, or Robotouille's procedural layout for seed N (bit-exact).
  */

@@ -1,6 +1,6 @@
 /**
  * `stgrpo observe <task> [--seed N]` — the initial observation text of a task's layout, exactly as
- * Robotouille renders it (specs/kitchen.md §3.1): object blocks, `Valid Actions:`, `Goal: …`.
+ * Robotouille renders it (notes/kitchen-engine.md): object blocks, `Valid Actions:`, `Goal: …`.
  */
 import { Command, SEED_FLAG, taskAndSeed } from "../command";
 import { usageText } from "../flags";

@@ -1,5 +1,5 @@
 /**
- * `stgrpo plan <task> [--seed N] [--json]` — the expert's optimal plan (DESIGN.md contract:
+ * `stgrpo plan <task> [--seed N] [--json]` — the expert's optimal plan (docs/design.md contract:
  * `{"length","actions","expanded","ms"}`): the shortest plan, and among shortest plans the one with
  * the lexicographically smallest valid-action indices (lib/expert/planner.ts).
  */

@@ -1,6 +1,6 @@
 /**
  * `stgrpo tables --results DIR --out DIR` — the paper's Tables 1–4 from every episode JSONL under DIR,
- * beside the published numbers (DESIGN.md contract: OUT/table1.csv and OUT/cross_task.csv in the shape
+ * beside the published numbers (docs/design.md contract: OUT/table1.csv and OUT/cross_task.csv in the shape
  * of data/paper/*.csv; the other outputs are listed in lib/report/write.ts and notes/report.md).
  */
 import * as path from "node:path";

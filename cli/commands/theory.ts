@@ -1,5 +1,5 @@
 /**
- * `stgrpo theory …` — the paper's theory headless (DESIGN.md contract for `recursion` and `success`):
+ * `stgrpo theory …` — the paper's theory headless (docs/design.md contract for `recursion` and `success`):
  *   recursion  the log-odds success recursion of Theorem 3.1 with its fixed points;
  *   success    Theorem 3.2 on a finite deterministic MDP: enumeration, recursion, product, uniqueness;
  *   simulate   tabular finite-G GRPO at one state against the recursion (notebook 03).

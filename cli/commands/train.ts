@@ -26,7 +26,7 @@ const MULTI = "multiturn (trajectory-level GRPO, sparse success reward)";
 const FLAGS = flagTable({
   algo: { type: "choice", choices: ["sft", "grpo", "multiturn"], help: "the learner (required)" },
   out: { type: "string", arg: "DIR", help: "run directory (required)" },
-  data: { type: "string", arg: "FILE", help: "single-turn dataset JSONL (DESIGN.md format); required for sft and grpo, and gives multiturn's start layouts unless --seeds is given" },
+  data: { type: "string", arg: "FILE", help: "single-turn dataset JSONL (docs/design.md format); required for sft and grpo, and gives multiturn's start layouts unless --seeds is given" },
   task: { type: "string", arg: "T", help: "use only this task's records / layouts" },
   init: { type: "string", arg: "P", help: "starting policy (a run directory or policy.json); grpo and multiturn use it as the frozen reference π_ref too", defaultText: "untrained, uniform" },
   seed: { type: "int", arg: "N", help: "training seed", default: 0 },

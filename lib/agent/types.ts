@@ -27,7 +27,7 @@ export interface PolicyContext {
   seed: number | null;
   /** Steps taken so far in this episode (retries and exhausted steps do not count). */
   t: number;
-  /** The current observation text (specs/kitchen.md §3.1), including `Valid Actions:` and `Goal:`. */
+  /** The current observation text (notes/kitchen-engine.md), including `Valid Actions:` and `Goal:`. */
   observation: string;
   validActions: string[];
   /** A clone of the current state; privileged policies (the expert) may read it, LLM policies must not. */

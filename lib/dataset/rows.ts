@@ -73,7 +73,7 @@ function fail(where: string, what: string): never {
   throw new UserError(`${where}: ${what}`);
 }
 
-/** Check a single-turn row's shape (DESIGN.md's contract fields). */
+/** Check a single-turn row's shape (the contract fields of docs/design.md, "Records"). */
 export function validateSingleTurnRow(x: unknown, where: string): asserts x is SingleTurnRow {
   const r = x as SingleTurnRow;
   if (!r || typeof r !== "object") fail(where, "not an object");

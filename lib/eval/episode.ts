@@ -17,7 +17,7 @@ import type { Policy, PolicyTurn } from "../agent/index";
 export const MAX_EXHAUSTIONS = 3;
 
 /**
- * One line of the episode JSONL. The first eleven fields are DESIGN.md's contract; the rest are ours.
+ * One line of the episode JSONL. The first eleven fields are docs/design.md's contract; the rest are ours.
  * `steps` is the steps taken for a success and the timeout for any failure (ran out or gave up), so that
  * ASAT is the mean of `steps`; `steps_taken` keeps the actual count.
  */

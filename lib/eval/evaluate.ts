@@ -62,7 +62,7 @@ export function episodeKey(e: EpisodeId): string {
 
 const CONTRACT_FIELDS = ["run", "model", "trained_on", "task", "seed", "success", "steps", "timeout", "actions", "invalid_replies", "wall_ms"] as const;
 
-/** Check one record against DESIGN.md's episode contract; a one-line error naming the file and record. */
+/** Check one record against the episode record (docs/design.md, "Records"); a one-line error naming the file and record. */
 function checkRecord(r: any, where: string): EpisodeRecord {
   if (!r || typeof r !== "object" || Array.isArray(r)) throw new UserError(`${where} is not a JSON object (not an episode JSONL?)`);
   for (const f of CONTRACT_FIELDS) if (!(f in r)) throw new UserError(`${where} lacks "${f}" (not an episode JSONL?)`);

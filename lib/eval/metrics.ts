@@ -81,7 +81,7 @@ export function computeMetrics(eps: EpisodeOutcome[]): Metrics {
   };
 }
 
-/** The fields `stgrpo eval --json` prints per task (DESIGN.md's contract). */
+/** The fields `stgrpo eval --json` prints per task (docs/design.md's contract). */
 export interface MetricsSummary {
   n: number;
   sr: number;

@@ -2,7 +2,7 @@
  * Single-turn accuracy along expert trajectories, and the paper's theory checked against it.
  *
  * Along an expert trajectory τ^GT = (s_0, a_0, …, s_{T−1}, a_{T−1}) (lib/expert's trajectory JSONL,
- * DESIGN.md's format, taken as input — no planning here):
+ * the expert trajectory record of docs/design.md, taken as input — no planning here):
  * - **single-turn accuracy** p_t = π(a_t | s_t): for a policy with a distribution (random, the CPU
  *   learners) its probability; for an endpoint, the fraction of k sampled replies whose parsed action is
  *   the expert's (the "correct" part of the single-turn reward; a malformed reply counts as wrong);

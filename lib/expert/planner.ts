@@ -27,7 +27,7 @@ export interface PlanOptions {
   allOptimal?: boolean;
 }
 
-/** `stgrpo plan`'s answer (DESIGN.md contract: length, actions, expanded, ms). */
+/** `stgrpo plan`'s answer (docs/design.md contract: length, actions, expanded, ms). */
 export interface PlanResult {
   length: number;
   actions: string[];
@@ -169,7 +169,7 @@ export function expertPlan(kitchen: Kitchen, opts: PlanOptions = {}): ExpertPlan
 }
 
 /**
- * An optimal plan from the kitchen's current state — the unique expert plan (DESIGN.md's `stgrpo
+ * An optimal plan from the kitchen's current state — the unique expert plan (docs/design.md's `stgrpo
  * plan`: {length, actions, expanded, ms}). Unknown task / unsolvable layout / budget: UserError.
  */
 export function planOptimal(kitchen: Kitchen, opts: Omit<PlanOptions, "allOptimal"> = {}): PlanResult {

@@ -1,5 +1,5 @@
 /**
- * The goal (specs/kitchen.md §2.2): compiled from the layout's goal literals into variables and checks, and
+ * The goal (notes/kitchen-engine.md): compiled from the layout's goal literals into variables and checks, and
  * decided by a backtracking search over injective assignments.
  */
 import type { Layout } from "./layout";

@@ -1,5 +1,5 @@
 /**
- * Task JSON → instantiated `Layout` (DESIGN.md contract; specs/kitchen.md §2.1), as the original does it in
+ * Task JSON → instantiated `Layout` (docs/design.md contract; notes/kitchen-engine.md), as the original does it in
  * `robotouille_env.create_robotouille_env`:
  *
  * 1. `builder.load_environment`: sort every entity field by (x, y), stably (so items on one tile keep

@@ -1,5 +1,5 @@
 /**
- * The instantiated layout (DESIGN.md "Layout" contract; the shape of shared/testdata/layouts.json):
+ * The instantiated layout (docs/design.md, "Records"; the shape of data/testdata/layouts.json):
  * object names already carry their numeric ids (`table1`, `patty2`), and the goal is still in the
  * task's kind-and-variable form (`item_on(bottombun#1, table#2)`).
  */

@@ -1,5 +1,5 @@
 /**
- * The observation text (`LanguageSpace.state_to_language_description`, specs/kitchen.md §3.1), a pure
+ * The observation text (`LanguageSpace.state_to_language_description`, notes/kitchen-engine.md), a pure
  * function of a state: one block per object (stations, items, the player, in layout order), each
  * listing the object's true predicates in domain order — and, within a predicate, in
  * `itertools.product` order of the argument tuples over the object numbering — rendered with the

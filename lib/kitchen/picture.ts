@@ -1,7 +1,7 @@
 /**
  * A picture of a kitchen state as a vega-lite spec: the grid, stations as coloured squares labelled
  * with their names, the items stacked on them (bottom item lowest), and the robot with what it holds.
- * Positions only matter for the picture — the rules ignore distance (specs/kitchen.md §4).
+ * Positions only matter for the picture — the rules ignore distance (notes/kitchen-engine.md).
  */
 import type { VegaLiteSpec, RenderedFigure } from "../viz/render";
 import { Kitchen } from "./kitchen";

@@ -202,7 +202,7 @@ function addEffect(m: KitchenModel, st: EngineState, type: number, item: number,
 /**
  * `State.step`'s loop: `for e in effects: e.update(); if e.completed: effects.remove(e)`. Removing
  * the current element while iterating shifts the list, so the element right after a removed one is
- * not updated in that step (specs/kitchen.md §1.4).
+ * not updated in that step (notes/kitchen-engine.md).
  */
 function tick(m: KitchenModel, st: EngineState): void {
   const fx = st.fx;

@@ -1,7 +1,7 @@
 /**
  * The single-turn data the learners train on: (observation, valid actions, expert action) triples.
  *
- * The file format is DESIGN.md's single-turn dataset JSONL (TRL's conversational prompt–completion
+ * The file format is the single-turn row record (docs/design.md) (TRL's conversational prompt–completion
  * form, shared with the Python trainer). The observation is the separate `observation` field when the
  * writer adds one, otherwise the last user message of `prompt` (which holds the observation text
  * verbatim, possibly after an "Error Feedback:" line — the scene parser skips what it does not know).
@@ -65,7 +65,7 @@ export function exampleFromRecord(r: RawRecord, where: string): SingleTurnExampl
   };
 }
 
-/** Load a single-turn dataset JSONL (DESIGN.md contract). */
+/** Load a single-turn dataset JSONL (docs/design.md contract). */
 export function loadSingleTurn(file: string): SingleTurnExample[] {
   if (!fs.existsSync(file)) throw new UserError(`dataset ${file} does not exist`);
   const records = readJsonl<RawRecord>(file);
@@ -73,7 +73,7 @@ export function loadSingleTurn(file: string): SingleTurnExample[] {
   return records.map((r, i) => exampleFromRecord(r, `${file}:${i + 1}`));
 }
 
-/** Examples from the recorded walks format of shared/testdata (`{layout, t, observation, valid_actions, action}`). */
+/** Examples from the recorded walks format of data/testdata (`{layout, t, observation, valid_actions, action}`). */
 export function examplesFromWalks(file: string): SingleTurnExample[] {
   return readJsonl<{ layout: string; t: number; observation: string; valid_actions: string[]; action: string | null }>(file)
     .filter((w) => typeof w.action === "string")

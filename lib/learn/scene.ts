@@ -1,5 +1,5 @@
 /**
- * Parse an observation text (specs/kitchen.md §3.1) back into a small relational scene: objects with
+ * Parse an observation text (notes/kitchen-engine.md) back into a small relational scene: objects with
  * their kind and unary properties, the stack on every station, where the robot is and what it holds,
  * the goal sentence. This reads the *text* only — the learned policy sees exactly what an LLM agent sees.
  *

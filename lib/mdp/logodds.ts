@@ -51,7 +51,7 @@ export function logSumExp(xs: readonly number[]): number {
   return m + Math.log(s);
 }
 
-/** Significant digits of every probability string (DESIGN.md: at least 10). */
+/** Significant digits of every probability string (docs/design.md's contract: at least 10). */
 export const SIGNIFICANT_DIGITS = 10;
 
 /**

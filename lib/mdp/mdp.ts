@@ -4,7 +4,7 @@
  * goal state is reached (the episode then ends), a stochastic policy π(a|s) with exact rational
  * probabilities, and an expert policy π^GT (Def 2.3), given where it is known.
  *
- * The wire format (`stgrpo theory success --mdp FILE`, DESIGN.md contract) is `MdpJson`; `parseMdp`
+ * The wire format (`stgrpo theory success --mdp FILE`, docs/design.md contract) is `MdpJson`; `parseMdp`
  * turns it into the indexed `Mdp` the algorithms use and names the first problem it finds.
  */
 import { UserError } from "../util/errors";

@@ -174,7 +174,7 @@ export function isMonotone(xs: readonly number[]): boolean {
   return true;
 }
 
-/** `stgrpo theory recursion --json` (DESIGN.md contract). */
+/** `stgrpo theory recursion --json` (docs/design.md contract). */
 export interface RecursionJson {
   p: number[];
   one_minus_p: string[];

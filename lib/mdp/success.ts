@@ -119,7 +119,7 @@ export function expertIsUnique(m: Mdp, traj: ExpertPath = expertTrajectory(m), t
   return true;
 }
 
-/** `stgrpo theory success` (DESIGN.md contract), as exact rationals. */
+/** `stgrpo theory success` (docs/design.md contract), as exact rationals. */
 export interface SuccessReport {
   minimal_steps: number;
   enumeration: Rational;

@@ -1,6 +1,6 @@
 /**
  * Find the episodes under a results directory. Every `*.jsonl` file below it is sorted by shape from its
- * first record: episode records (DESIGN.md's contract: run, model, task, success, steps, …), training
+ * first record: episode records (docs/design.md's contract: run, model, task, success, steps, …), training
  * metrics (`step` plus other numbers such as loss or reward: `metrics.jsonl` of lib/learn, the trainer's
  * logs) kept for learning curves, and anything else (expert trajectories, single-turn datasets, traces)
  * skipped with a reason. Only the first line is read to decide, so large datasets cost nothing.
@@ -11,7 +11,7 @@ import { UserError } from "../util/errors";
 import { readJsonlContents } from "../util/files";
 import { repoPath } from "../util/profile";
 
-/** The fields of an episode record the tables use (DESIGN.md's episode JSONL). */
+/** The fields of an episode record the tables use (the episode record (docs/design.md)). */
 export interface EpisodeLike {
   run: string;
   model: string;

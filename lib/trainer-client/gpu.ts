@@ -1,7 +1,7 @@
 /**
  * Is a CUDA GPU visible to the trainer? The paper profile trains Qwen2.5-1.5B-Instruct and serves
  * models with vLLM, which needs one; without it the profile must stop at once with one clear line
- * (DESIGN.md: never fake results). Two checks, cheapest first: the driver (`nvidia-smi -L`), then
+ * (docs/design.md, "Profiles": never fake results). Two checks, cheapest first: the driver (`nvidia-smi -L`), then
  * the trainer's own torch (`torch.cuda.is_available()` in the project venv), because a driver
  * without a CUDA build of torch (or a container started without `--gpus all`) trains nothing.
  */

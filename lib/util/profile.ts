@@ -1,5 +1,5 @@
 /**
- * Profiles (DESIGN.md): `ci` = tiny settings for `make test`, `cpu` = the laptop study of
+ * Profiles (docs/design.md): `ci` = tiny settings for `make test`, `cpu` = the laptop study of
  * `make reproduce` (default), `paper` = the GPU reproduction. Notebooks read PROFILE from the
  * environment because the tslab kernel has no papermill-style parameters.
  */

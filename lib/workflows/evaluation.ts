@@ -234,7 +234,7 @@ export function learnedResults(cfg: Pick<EvalStudyConfig, "dir" | "learnDir" | "
 
 /**
  * The expert trajectories of a protocol's layouts, made by lib/expert's `expertTrajectory` (passed in:
- * lib/eval plans nothing) and written as DESIGN.md's trajectory JSONL to `file`; read back when it
+ * lib/eval plans nothing) and written as the expert trajectory record (docs/design.md) to `file`; read back when it
  * already holds them all.
  */
 export function evaluationTrajectories(

@@ -52,7 +52,7 @@ await showFigure(kitchenPicture(makeKitchen(config.example.task, config.example.
 // %% [markdown]
 // ## An observation
 //
-// What the agent sees: one block per object, the valid actions, the goal (specs/kitchen.md §3.1).
+// What the agent sees: one block per object, the valid actions, the goal (notes/kitchen-engine.md).
 
 // %%
 showMarkdown(codeBlock(makeKitchen(config.example.task, config.example.seed).observation()));
