@@ -21,6 +21,7 @@
  *   8. A parsed action is accepted iff it equals one of the valid actions exactly (case-sensitive,
  *      no normalisation of Unicode, spaces or punctuation, no index numbers).
  */
+import { PAPER } from "../config/paper";
 
 export type ReplyError = "malformed_reasoning" | "malformed_action" | "invalid_action";
 
@@ -143,7 +144,7 @@ export function scoreReply(
   const correct = p.action === expertAction || (opts.acceptable?.includes(p.action) ?? false);
   const format: 0 | 1 = valid ? 1 : 0;
   const c: 0 | 1 = correct ? 1 : 0;
-  return { reward: 0.1 * format + 0.9 * c, format, correct: c, action: p.action, error: valid ? null : "invalid_action" };
+  return { reward: PAPER.reward.format * format + PAPER.reward.action * c, format, correct: c, action: p.action, error: valid ? null : "invalid_action" };
 }
 
 /**

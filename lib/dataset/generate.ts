@@ -8,6 +8,7 @@
  * seed+1 silently when generation fails: 420 plays 421) and on the layouts themselves. Two training
  * seeds that generate the same layout (seed s fails and becomes s+1) count once.
  */
+import { PAPER } from "../config/paper";
 import { envFamily, familyOf, resolveTask } from "../env/index";
 import type { TrainingLayout } from "../env/family";
 export type { TrainingLayout };
@@ -55,7 +56,7 @@ export interface DatasetConfig {
 
 export const DATASET_DEFAULTS: Readonly<DatasetConfig> = Object.freeze({
   tasks: [...envFamily("robotouille").paperTasks],
-  perTask: 100,
+  perTask: PAPER.expert.trajectoriesPerTask,
   firstSeed: 10000,
   valFraction: 0.1,
   evalSeedsPerTask: 100,

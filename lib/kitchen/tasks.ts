@@ -11,6 +11,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { PAPER as PAPER_VALUES } from "../config/paper";
 import { UserError } from "../util/errors";
 import { REPO_ROOT } from "../util/profile";
 import type { EnvironmentJson } from "./generator";
@@ -39,7 +40,7 @@ export const TASK_IDS = [...PAPER_TASKS, ...SYNC_STEMS] as const;
 export type TaskId = (typeof TASK_IDS)[number];
 
 /** Robotouille's evaluation seeds (`testing_seeds`), the paper's 10 "unseen layouts" per task. */
-export const EVAL_SEEDS = [42, 84, 126, 168, 210, 252, 294, 336, 378, 420] as const;
+export const EVAL_SEEDS: readonly number[] = PAPER_VALUES.evaluation.seeds;
 
 /** Seeds 42·k for k = 1…n, Robotouille's evaluation scheme continued: the paper's ten first (the extended protocol, and what training layouts stay disjoint from). */
 export function extendedSeeds(n: number): number[] {
@@ -92,10 +93,10 @@ const GOAL_DESCRIPTIONS: Readonly<Record<SyncStem, string>> = {
 
 /** The paper's tasks: Robotouille's synchronous tasks 0, 3, 4, 5, with the paper's limits and timeouts. */
 const PAPER: Readonly<Record<PaperTask, { stem: SyncStem; title: string; stepLimit: number; timeout: number }>> = {
-  cheese_sandwich: { stem: "0_cheese_sandwich", title: "Cheese Sandwich", stepLimit: 10, timeout: 15 },
-  burger: { stem: "3_burger", title: "Burger", stepLimit: 10, timeout: 15 },
-  cheese_burger: { stem: "4_cheeseburger", title: "Cheese Burger", stepLimit: 15, timeout: 23 },
-  double_cheese_burger: { stem: "5_double_cheeseburger", title: "Double Cheese Burger", stepLimit: 23, timeout: 35 },
+  cheese_sandwich: { stem: "0_cheese_sandwich", title: "Cheese Sandwich", ...PAPER_VALUES.tasks.cheese_sandwich },
+  burger: { stem: "3_burger", title: "Burger", ...PAPER_VALUES.tasks.burger },
+  cheese_burger: { stem: "4_cheeseburger", title: "Cheese Burger", ...PAPER_VALUES.tasks.cheese_burger },
+  double_cheese_burger: { stem: "5_double_cheeseburger", title: "Double Cheese Burger", ...PAPER_VALUES.tasks.double_cheese_burger },
 };
 
 export interface TaskInfo {
