@@ -98,7 +98,7 @@ test("bad input: a malformed line or record is named by file and line", (t) => {
   fs.writeFileSync(path.join(dir, "a.jsonl"), [good[0], good[1].replace('"success":true', '"success":"yes"'), ""].join("\n"));
   failsWith(t, ["--results", dir, "--out", tmp("x")], /a\.jsonl:2: "success" must be true or false/);
   fs.writeFileSync(path.join(dir, "a.jsonl"), [good[0], good[1].replace(/"task":"[^"]*",/, ""), ""].join("\n"));
-  failsWith(t, ["--results", dir, "--out", tmp("x")], /a\.jsonl:2: episode lacks "task"/);
+  failsWith(t, ["--results", dir, "--out", tmp("x")], /a\.jsonl:2 lacks "task"/);
 });
 
 test("bad flags: missing --results or --out, an unknown profile, a cross model with no trained_on", (t) => {

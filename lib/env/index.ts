@@ -23,8 +23,13 @@ export function envFamily(name: EnvName): EnvFamily {
 /** The family that plays a task id. */
 export function familyOf(task: string): EnvFamily {
   const f = ENV_FAMILIES.find((x) => x.owns(task));
-  if (!f) throw new UserError(`unknown task ${JSON.stringify(task)} (known: ${ENV_FAMILIES.flatMap((x) => x.allTasks).join(", ")})`);
+  if (!f) throw new UserError(`unknown task ${JSON.stringify(task)} (known: ${knownTaskIds().join(", ")})`);
   return f;
+}
+
+/** Every task id, each family's paper-style tasks first. */
+export function knownTaskIds(): string[] {
+  return ENV_FAMILIES.flatMap((f) => [...f.paperTasks, ...f.allTasks.filter((t) => !f.paperTasks.includes(t))]);
 }
 
 /** A task id → its task; unknown ids are a one-line UserError listing the known ones. */

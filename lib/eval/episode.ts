@@ -10,6 +10,7 @@
  * histories, and a resumed run shows the model exactly what the uninterrupted run showed it.
  */
 import { makeEnv } from "../env/index";
+import { UserError } from "../util/errors";
 import type { EnvTask, TextEnv } from "../env/types";
 import type { Policy, PolicyTurn } from "../agent/index";
 
@@ -45,6 +46,33 @@ export interface EpisodeRecord {
   exhaustions: number;
   /** True when the agent gave up after `MAX_EXHAUSTIONS` exhausted steps. */
   gave_up: boolean;
+}
+
+/** The fields of the episode record other tools rely on (docs/design.md, "Records"). */
+export const EPISODE_CONTRACT_FIELDS = ["run", "model", "trained_on", "task", "seed", "success", "steps", "timeout", "actions", "invalid_replies", "wall_ms"] as const;
+
+/** The fields the tables need from an episode written by any tool (the rest are checked when present). */
+export const EPISODE_TABLE_FIELDS = ["run", "model", "task", "success", "steps"] as const;
+
+/**
+ * The one validator of episode records: `required` fields must be present (default: the contract's),
+ * and every field that is present must have its type; a one-line UserError names `where` and the field.
+ */
+export function validateEpisode(r: unknown, where: string, required: readonly string[] = EPISODE_CONTRACT_FIELDS): EpisodeRecord {
+  if (!r || typeof r !== "object" || Array.isArray(r)) throw new UserError(`${where} is not a JSON object (not an episode JSONL?)`);
+  const o = r as Record<string, unknown>;
+  for (const f of required) if (!(f in o)) throw new UserError(`${where} lacks "${f}" (not an episode JSONL?)`);
+  const bad = (f: string, what: string) => new UserError(`${where}: "${f}" must be ${what}, got ${JSON.stringify(o[f])}`);
+  const has = (f: string) => o[f] !== undefined;
+  for (const f of ["run", "model", "task"]) if (has(f) && (typeof o[f] !== "string" || o[f] === "")) throw bad(f, "a non-empty string");
+  if (has("trained_on") && o.trained_on !== null && typeof o.trained_on !== "string") throw bad("trained_on", "a string or null");
+  if (has("seed") && o.seed !== null && !Number.isInteger(o.seed)) throw bad("seed", "an integer or null");
+  if (has("success") && typeof o.success !== "boolean") throw bad("success", "true or false");
+  for (const f of ["steps", "invalid_replies", "wall_ms"]) if (has(f) && !(Number.isInteger(o[f]) && (o[f] as number) >= 0)) throw bad(f, "a non-negative integer");
+  if (has("timeout") && o.timeout !== null && !(Number.isInteger(o.timeout) && (o.timeout as number) > 0)) throw bad("timeout", "a positive integer");
+  if (has("actions") && !Array.isArray(o.actions)) throw bad("actions", "an array");
+  if (has("protocol") && typeof o.protocol !== "string") throw bad("protocol", "a string");
+  return r as EpisodeRecord;
 }
 
 export interface TurnTrace {

@@ -17,7 +17,7 @@ import { Progress, ProgressSink, terminalProgress } from "../util/progress";
 import { UserError } from "../util/errors";
 import type { EnvTask } from "../env/types";
 import type { Policy } from "../agent/index";
-import { EpisodeRecord, EpisodeTrace, runEpisode } from "./episode";
+import { EpisodeRecord, EpisodeTrace, runEpisode, validateEpisode } from "./episode";
 import { computeMetrics, Metrics } from "./metrics";
 
 export interface EvaluateOptions {
@@ -58,22 +58,6 @@ type EpisodeId = { run: string; model: string; trained_on?: string | null; task:
 
 export function episodeKey(e: EpisodeId): string {
   return JSON.stringify([e.run, e.model, e.trained_on ?? null, e.task, e.seed]);
-}
-
-const CONTRACT_FIELDS = ["run", "model", "trained_on", "task", "seed", "success", "steps", "timeout", "actions", "invalid_replies", "wall_ms"] as const;
-
-/** Check one record against the episode record (docs/design.md, "Records"); a one-line error naming the file and record. */
-function checkRecord(r: any, where: string): EpisodeRecord {
-  if (!r || typeof r !== "object" || Array.isArray(r)) throw new UserError(`${where} is not a JSON object (not an episode JSONL?)`);
-  for (const f of CONTRACT_FIELDS) if (!(f in r)) throw new UserError(`${where} lacks "${f}" (not an episode JSONL?)`);
-  const bad = (f: string, what: string) => new UserError(`${where}: "${f}" must be ${what}, got ${JSON.stringify(r[f])}`);
-  for (const f of ["run", "model", "task"]) if (typeof r[f] !== "string" || r[f] === "") throw bad(f, "a non-empty string");
-  if (r.trained_on !== null && typeof r.trained_on !== "string") throw bad("trained_on", "a string or null");
-  if (r.seed !== null && !Number.isInteger(r.seed)) throw bad("seed", "an integer or null");
-  if (typeof r.success !== "boolean") throw bad("success", "true or false");
-  for (const f of ["steps", "timeout", "invalid_replies", "wall_ms"]) if (!(Number.isInteger(r[f]) && r[f] >= 0)) throw bad(f, "a non-negative integer");
-  if (!Array.isArray(r.actions)) throw bad("actions", "an array");
-  return r as EpisodeRecord;
 }
 
 /** Policy-config keys that do not change an episode: where and how requests travel, and file locations. */
@@ -124,7 +108,7 @@ function checkResumable(out: string, model: string, run: string, pairs: { old: E
 
 /** Read an episode file (missing = empty), checking every record. */
 export function readEpisodes(file: string): EpisodeRecord[] {
-  return readJsonl<unknown>(file).map((r, i) => checkRecord(r, `${file}: record ${i + 1}`));
+  return readJsonl<unknown>(file).map((r, i) => validateEpisode(r, `${file}: record ${i + 1}`));
 }
 
 export async function evaluate(policy: Policy, opts: EvaluateOptions): Promise<Record<string, Metrics>> {

@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { UserError } from "../util/errors";
 import { readJsonlContents } from "../util/files";
 import { repoPath } from "../util/profile";
+import { EPISODE_TABLE_FIELDS, validateEpisode } from "../eval/episode";
 
 /** The fields of an episode record the tables use (the episode record (docs/design.md)). */
 export interface EpisodeLike {
@@ -25,7 +26,6 @@ export interface EpisodeLike {
   protocol?: string;
 }
 
-const EPISODE_FIELDS = ["run", "model", "task", "success", "steps"] as const;
 
 export type JsonlKind = "episodes" | "training" | "other";
 
@@ -35,7 +35,7 @@ export function classifyRecord(r: unknown): { kind: JsonlKind; reason: string } 
   const o = r as Record<string, unknown>;
   // Traces carry run, model, task and success too, with the turns instead of the counts.
   if ("turns" in o) return { kind: "other", reason: "episode traces" };
-  const missing = EPISODE_FIELDS.filter((f) => !(f in o));
+  const missing = EPISODE_TABLE_FIELDS.filter((f) => !(f in o));
   if (missing.length === 0 && typeof o.success === "boolean") return { kind: "episodes", reason: "episode records" };
   // Training metrics: `{step, …numbers}` (lib/learn's metrics.jsonl, the Python trainer's log).
   if (typeof o.step === "number" && Object.keys(o).some((k) => k !== "step" && typeof o[k] === "number")) return { kind: "training", reason: "training metrics" };
@@ -93,20 +93,6 @@ export interface ScannedResults {
   copies: { file: string; of: string; episodes: number }[];
   /** Episode files whose last line was torn (a writer killed mid-line): the line, left out. */
   torn: { file: string; line: number; bytes: number }[];
-}
-
-/** Check one episode record; a malformed one is a one-line error naming the file and line. */
-function checkEpisode(r: any, where: string): EpisodeLike {
-  for (const f of EPISODE_FIELDS) if (!(f in r)) throw new UserError(`${where}: episode lacks "${f}"`);
-  if (typeof r.success !== "boolean") throw new UserError(`${where}: "success" must be true or false`);
-  if (typeof r.steps !== "number" || !Number.isFinite(r.steps) || r.steps < 0) throw new UserError(`${where}: "steps" must be a non-negative number`);
-  if (r.timeout !== undefined && r.timeout !== null && (typeof r.timeout !== "number" || !(r.timeout > 0))) {
-    throw new UserError(`${where}: "timeout" must be a positive number`);
-  }
-  for (const f of ["run", "model", "task"]) if (typeof r[f] !== "string" || r[f] === "") throw new UserError(`${where}: "${f}" must be a non-empty string`);
-  if (r.trained_on !== undefined && r.trained_on !== null && typeof r.trained_on !== "string") throw new UserError(`${where}: "trained_on" must be a string or null`);
-  if (r.protocol !== undefined && typeof r.protocol !== "string") throw new UserError(`${where}: "protocol" must be a string`);
-  return r as EpisodeLike;
 }
 
 /** What the tables take from an episode: two records of the same episode must agree on it. */
@@ -187,7 +173,7 @@ export function scanResults(dir: string): ScannedResults {
     const copiesOf = new Map<string, number>();
     records.forEach((r, i) => {
       const where = `${file}:${i + 1}`;
-      const e = checkEpisode(r, where);
+      const e: EpisodeLike = validateEpisode(r, where, EPISODE_TABLE_FIELDS);
       const id = episodeIdentity(e);
       const before = seen.get(id);
       if (!before) {
