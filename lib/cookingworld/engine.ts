@@ -215,12 +215,14 @@ export interface SearchResponse {
   failures: number;
   /** States first reached at each depth. */
   layers: number[];
-  /** Revisits of a key whose shown state (look, inventory, score, valid-action set) differed: must be 0. */
+  /** Revisits of a key whose shown state (score, success, failure, valid-action set) differed: must be 0. */
   keyConflicts: number;
-  /** States whose look + inventory text equals another state's that has a different key. */
+  /** States whose look + inventory text is also shown by a state with a different key. */
   textAliases: number;
   /** Generated edges where the heuristic dropped by more than one (must be 0: it is consistent). */
   inconsistent: number;
+  /** Expanded states where two visible objects shared a name (then only the first is reachable by string). */
+  duplicateNames: number;
   path?: string[];
   /** Optimal actions at each state of `follow` while it stays on a shortest path (sorted). */
   optimal?: string[][];

@@ -54,6 +54,8 @@ export interface GoldAnalysis {
   keyConflicts: number;
   /** Heuristic consistency violations over all searches (must be 0). */
   inconsistent: number;
+  /** Expanded states with two visible objects of one name (must be 0 for the order-free key to be exact). */
+  duplicateNames: number;
   /** From the first search (from the start): states sharing look + inventory text with another key. */
   textAliases: number;
   textAliasStates: number;
@@ -86,6 +88,7 @@ export async function analyseGold(engine: CookingWorldEngine, task: string, seed
     millis: 0,
     keyConflicts: 0,
     inconsistent: 0,
+    duplicateNames: 0,
     textAliases: 0,
     textAliasStates: 0,
   };
@@ -99,6 +102,7 @@ export async function analyseGold(engine: CookingWorldEngine, task: string, seed
     out.millis += r.millis;
     out.keyConflicts += r.keyConflicts;
     out.inconsistent += r.inconsistent;
+    out.duplicateNames += r.duplicateNames;
     if (t === 0) {
       out.textAliases = r.textAliases;
       out.textAliasStates = r.states;

@@ -9,12 +9,20 @@
  *   const s1 = env.step(s0.validActions[0]);
  *   engine.stop();
  *
- * How: Node cannot wait for a pipe synchronously, so a worker thread owns the JVM and relays lines; the
- * main thread posts a request and sleeps in Atomics.wait (with the request's time limit) until the worker
- * signals an answer, which it then takes with receiveMessageOnPort. The worker is eval'd JavaScript, so
- * this works the same under tsx, ava and tslab. A dead JVM or a time-out is a CookingWorldError naming
- * the game, seed and step; the next call starts a new JVM and replays the environments it held.
+ * How: the JVM reads requests from and writes answers to two named pipes (`Server --in --out`), which
+ * this thread opens read-write — opening never blocks that way — and then writes and reads with plain
+ * blocking fs.writeSync/readSync: one kernel wake-up per answer, as fast as the asynchronous client's
+ * pipe. Because a blocked read cannot time out or see the JVM die, a worker thread owns the JVM as a
+ * watchdog: when the JVM exits it writes a `{"fatal": …}` line into the answer pipe (which unblocks the
+ * read), and when a request outlives its deadline (kept in shared memory) it kills the JVM. The worker
+ * is eval'd JavaScript, so this works the same under tsx, ava and tslab. A dead JVM or a time-out is a
+ * CookingWorldError naming the game, seed and step; the next call starts a new JVM and replays the
+ * environments it held. Linux (named pipes opened read-write).
  */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { MessageChannel, MessagePort, Worker, receiveMessageOnPort } from "node:worker_threads";
 import { Fold } from "./levels";
 import {
@@ -38,55 +46,78 @@ import {
 } from "./protocol";
 import type { EngineOptions } from "./engine";
 
-/** The relay: spawn the JVM, write what the main thread posts, post back every line and the exit. */
-const RELAY = `
+/**
+ * The watchdog: spawn the JVM on the pipes, report its pid, stderr and exit; on exit write the fatal line
+ * into the answer pipe; kill it when shared[1] (a deadline, ms after shared[2]·1000) has passed.
+ */
+const WATCHDOG = `
 const { workerData } = require("node:worker_threads");
 const { spawn } = require("node:child_process");
+const fs = require("node:fs");
 const port = workerData.port;
-const signal = new Int32Array(workerData.signal);
-const post = (m) => { port.postMessage(m); Atomics.add(signal, 0, 1); Atomics.notify(signal, 0); };
+const shared = new Int32Array(workerData.shared);
+const post = (m) => { port.postMessage(m); Atomics.add(shared, 0, 1); Atomics.notify(shared, 0); };
 const cmd = workerData.command;
-const child = spawn(cmd.command, cmd.args, { cwd: cmd.cwd, stdio: ["pipe", "pipe", "pipe"] });
-let buf = "";
-child.stdout.setEncoding("utf8");
-child.stdout.on("data", (c) => {
-  buf += c;
-  let nl;
-  const lines = [];
-  while ((nl = buf.indexOf("\\n")) >= 0) { lines.push(buf.slice(0, nl)); buf = buf.slice(nl + 1); }
-  if (lines.length) post({ type: "lines", lines });
-});
+const child = spawn(cmd.command, [...cmd.args, "--in", workerData.requests, "--out", workerData.answers], { cwd: cmd.cwd, stdio: ["ignore", "ignore", "pipe"] });
+const fatal = (m) => {
+  try {
+    const fd = fs.openSync(workerData.answers, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+    fs.writeSync(fd, "\\n" + JSON.stringify({ fatal: m }) + "\\n");
+    fs.closeSync(fd);
+  } catch (e) {}
+};
+let timedOut = false;
 child.stderr.setEncoding("utf8");
-child.stderr.on("data", (c) => post({ type: "stderr", text: c }));
-child.stdin.on("error", () => {});
-child.on("error", (e) => post({ type: "error", message: e.message }));
-child.on("exit", (code, sig) => post({ type: "exit", code, signal: sig }));
-port.on("message", (m) => {
-  if (m.type === "send") child.stdin.write(m.data);
-  else if (m.type === "kill") child.kill("SIGKILL");
-  else if (m.type === "end") child.stdin.end();
-});
+child.stderr.on("data", (c) => port.postMessage({ type: "stderr", text: c }));
+child.on("error", (e) => { fatal({ error: e.message }); post({ type: "error", message: e.message }); });
+child.on("exit", (code, signal) => { fatal({ code, signal, timedOut }); post({ type: "exit", code, signal }); clearInterval(timer); });
+const timer = setInterval(() => {
+  const deadline = Atomics.load(shared, 1);
+  if (deadline !== 0 && Date.now() - shared[2] * 1000 > deadline) { timedOut = true; child.kill("SIGKILL"); }
+}, 10);
 post({ type: "started", pid: child.pid });
 `;
 
-type RelayMessage =
+/** Named-pipe directories in use, removed when this process exits (stop() removes its own). */
+const PIPE_DIRS = new Set<string>();
+let pipeHookInstalled = false;
+
+function trackDir(dir: string): void {
+  PIPE_DIRS.add(dir);
+  if (pipeHookInstalled) return;
+  pipeHookInstalled = true;
+  process.on("exit", () => {
+    for (const d of PIPE_DIRS) fs.rmSync(d, { recursive: true, force: true });
+  });
+}
+
+function removeDir(dir: string): void {
+  PIPE_DIRS.delete(dir);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+type WatchdogMessage =
   | { type: "started"; pid: number }
-  | { type: "lines"; lines: string[] }
   | { type: "stderr"; text: string }
   | { type: "error"; message: string }
   | { type: "exit"; code: number | null; signal: string | null };
 
-/** One JVM behind a relay worker, called synchronously. */
+/** One JVM on two named pipes, called synchronously, watched by a worker. */
 class SyncProcess {
   private readonly worker: Worker;
   private readonly port: MessagePort;
-  private readonly signal = new Int32Array(new SharedArrayBuffer(4));
-  private seen = 0;
-  private readonly lines: string[] = [];
+  /** [0] message counter, [1] deadline of the request in flight (ms after [2] s; 0: none), [2] base (s). */
+  private readonly shared = new Int32Array(new SharedArrayBuffer(12));
+  private readonly dir: string;
+  private readonly requests: number;
+  private readonly answers: number;
   private readonly stderr = new Tail();
+  private readonly buffer = Buffer.alloc(1 << 16);
+  private pending = "";
   private nextId = 1;
   pid: number | undefined;
   dead: string | null = null;
+  private stopped: string | null = null;
 
   constructor(
     readonly generation: number,
@@ -95,53 +126,41 @@ class SyncProcess {
     java: string | undefined,
   ) {
     const command = engineCommand(jvmOptions, java);
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "stgrpo-cookingworld-"));
+    trackDir(this.dir);
+    const req = path.join(this.dir, "requests");
+    const ans = path.join(this.dir, "answers");
+    execFileSync("mkfifo", ["-m", "600", req, ans]);
+    // Read-write opens of a FIFO never block (Linux); ours keep both pipes open whatever the JVM does.
+    this.requests = fs.openSync(req, fs.constants.O_RDWR);
+    this.answers = fs.openSync(ans, fs.constants.O_RDWR);
+    this.shared[2] = Math.floor(Date.now() / 1000);
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    this.worker = new Worker(RELAY, { eval: true, workerData: { port: port2, signal: this.signal.buffer, command }, transferList: [port2] });
+    this.worker = new Worker(WATCHDOG, { eval: true, workerData: { port: port2, shared: this.shared.buffer, command, requests: req, answers: ans }, transferList: [port2] });
     this.worker.unref();
     this.port.unref();
-    this.waitFor(() => this.pid !== undefined || this.dead !== null, 30_000, "starting the engine");
+    const deadline = Date.now() + 30_000;
+    while (this.pid === undefined && this.dead === null && Date.now() < deadline) {
+      const seen = Atomics.load(this.shared, 0);
+      if (!this.drain()) Atomics.wait(this.shared, 0, seen, 100);
+    }
+    if (this.pid === undefined && this.dead === null) this.dead = "the CookingWorld engine's watchdog did not start";
   }
 
-  /** Drain the relay's messages; true when something arrived. */
+  /** Take the watchdog's messages; true when something arrived. */
   private drain(): boolean {
     let any = false;
     for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
       any = true;
-      const msg = m.message as RelayMessage;
+      const msg = m.message as WatchdogMessage;
       if (msg.type === "started") {
         this.pid = msg.pid;
         trackPid(msg.pid);
-      } else if (msg.type === "lines") this.lines.push(...msg.lines);
-      else if (msg.type === "stderr") this.stderr.push(msg.text);
-      else if (msg.type === "error") this.finish(`the CookingWorld engine could not start (${msg.message})`);
-      else if (msg.type === "exit") this.finish(null, msg.code, msg.signal);
+      } else if (msg.type === "stderr") this.stderr.push(msg.text);
+      else if (msg.type === "error") this.dead = `the CookingWorld engine could not start (${msg.message})`;
     }
     return any;
-  }
-
-  private exitInfo: { code: number | null; signal: string | null } | null = null;
-  private stopped: string | null = null;
-
-  private finish(message: string | null, code: number | null = null, signal: string | null = null): void {
-    this.exitInfo = { code, signal };
-    this.dead = message ?? this.stopped ?? exitMessage(code, signal, "its work", this.stderr.last());
-    untrackPid(this.pid);
-    void this.worker.terminate();
-  }
-
-  /** Block until `done()` or the deadline; false on time-out. */
-  private waitFor(done: () => boolean, timeoutMs: number, _during: string): boolean {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      this.drain();
-      if (done()) return true;
-      const left = deadline - Date.now();
-      if (left <= 0) return false;
-      const now = Atomics.load(this.signal, 0);
-      if (now === this.seen) Atomics.wait(this.signal, 0, now, Math.min(left, 1000));
-      this.seen = Atomics.load(this.signal, 0);
-    }
   }
 
   /** One request, answered synchronously; a one-line CookingWorldError otherwise. */
@@ -153,61 +172,95 @@ class SyncProcess {
   requestMany(all: Record<string, unknown>[], during: string, timeoutMs = this.timeoutMs): Response[] {
     if (this.dead) throw new CookingWorldError(this.dead);
     const ids = all.map(() => this.nextId++);
-    this.port.postMessage({ type: "send", data: all.map((f, i) => JSON.stringify({ id: ids[i], ...f })).join("\n") + "\n" });
-    const out: Response[] = [];
-    for (const id of ids) {
-      const ok = this.waitFor(() => this.lines.length > 0 || this.dead !== null, timeoutMs, during);
-      if (!ok) {
-        this.kill(`a request timed out (${String(all[0].op)} for ${during})`);
-        throw new CookingWorldError(`the CookingWorld engine did not answer ${String(all[0].op)} for ${during} within ${timeoutMs} ms (engine killed; the next request starts a new one)`);
+    Atomics.store(this.shared, 1, Date.now() - this.shared[2] * 1000 + timeoutMs);
+    try {
+      fs.writeSync(this.requests, all.map((f, i) => JSON.stringify({ id: ids[i], ...f })).join("\n") + "\n");
+      const out: Response[] = [];
+      let failure: string | null = null;
+      for (const id of ids) {
+        const r = this.readAnswer(all[0].op, during, timeoutMs);
+        if (r.id !== id) throw new CookingWorldError(`the CookingWorld engine answered request ${r.id} where ${id} was due (${during})`);
+        if (!r.ok) failure ??= r.error ?? "the CookingWorld engine failed without a message";
+        else out.push(r);
       }
-      if (this.lines.length === 0) {
-        const e = this.exitInfo;
-        throw new CookingWorldError(this.stopped ? `${this.stopped}; lost ${during}` : e ? exitMessage(e.code, e.signal, during, this.stderr.last()) : (this.dead ?? "the CookingWorld engine is gone"));
-      }
-      const line = this.lines.shift()!;
-      let r: Response;
-      try {
-        r = JSON.parse(line) as Response;
-      } catch {
-        this.kill(`it wrote a line that is not JSON: ${line.slice(0, 200)}`);
-        throw new CookingWorldError(`the CookingWorld engine wrote a line that is not JSON during ${during}`);
-      }
-      if (r.id !== id) throw new CookingWorldError(`the CookingWorld engine answered request ${r.id} where ${id} was due (${during})`);
-      if (!r.ok) {
-        // Skip the answers to the rest of the batch, so that the next request reads its own.
-        for (let k = ids.indexOf(id) + 1; k < ids.length; k++) {
-          this.waitFor(() => this.lines.length > 0 || this.dead !== null, timeoutMs, during);
-          this.lines.shift();
-        }
-        throw new CookingWorldError(r.error ?? "the CookingWorld engine failed without a message");
-      }
-      out.push(r);
+      if (failure !== null) throw new CookingWorldError(failure);
+      return out;
+    } finally {
+      Atomics.store(this.shared, 1, 0);
     }
-    return out;
   }
 
-  kill(reason: string): void {
-    if (!this.dead) this.stopped = `the CookingWorld engine was stopped: ${reason}`;
-    this.dead = this.dead ?? this.stopped;
-    if (this.pid !== undefined) {
+  private readAnswer(op: unknown, during: string, timeoutMs: number): Response {
+    for (;;) {
+      const nl = this.pending.indexOf("\n");
+      if (nl >= 0) {
+        const line = this.pending.slice(0, nl);
+        this.pending = this.pending.slice(nl + 1);
+        if (!line.trim()) continue;
+        const r = JSON.parse(line) as Response & { fatal?: { code?: number | null; signal?: string | null; timedOut?: boolean; error?: string } };
+        if (r.fatal) throw this.died(r.fatal, String(op), during, timeoutMs);
+        return r;
+      }
+      const n = fs.readSync(this.answers, this.buffer, 0, this.buffer.length, null);
+      this.pending += this.buffer.toString("utf8", 0, n);
+    }
+  }
+
+  private died(f: { code?: number | null; signal?: string | null; timedOut?: boolean; error?: string }, op: string, during: string, timeoutMs: number): CookingWorldError {
+    this.drain();
+    const message = f.error
+      ? `the CookingWorld engine could not start (${f.error})`
+      : f.timedOut
+        ? `the CookingWorld engine did not answer ${op} for ${during} within ${timeoutMs} ms (engine killed; the next request starts a new one)`
+        : this.stopped
+          ? `${this.stopped}; lost ${during}`
+          : exitMessage(f.code ?? null, f.signal ?? null, during, this.stderr.last());
+    this.close(message);
+    return new CookingWorldError(message);
+  }
+
+  private close(reason: string): void {
+    this.dead = this.dead ?? reason;
+    untrackPid(this.pid);
+    for (const fd of [this.requests, this.answers]) {
       try {
-        process.kill(this.pid, "SIGKILL");
+        fs.closeSync(fd);
       } catch {
-        // already gone
+        // closed already
       }
     }
-    untrackPid(this.pid);
+    removeDir(this.dir);
     void this.worker.terminate();
   }
 
-  /** Close the JVM's stdin (it exits on EOF) and wait for it; SIGKILL after `graceMs`. */
+  /** Close the JVM's input (it exits on EOF) and wait for its exit; SIGKILL after `graceMs`. */
   stop(graceMs = 5000): void {
     if (this.dead) return;
     this.stopped = "the CookingWorld engine was stopped";
-    this.port.postMessage({ type: "end" });
-    if (!this.waitFor(() => this.exitInfo !== null, graceMs, "stopping")) this.kill("it did not exit when its input closed");
-    this.dead = this.dead ?? this.stopped;
+    Atomics.store(this.shared, 1, Date.now() - this.shared[2] * 1000 + graceMs);
+    fs.closeSync(this.requests); // the JVM's input has no writer left: EOF
+    try {
+      for (;;) {
+        const nl = this.pending.indexOf("\n");
+        if (nl >= 0 && this.pending.slice(0, nl).includes('"fatal"')) break;
+        if (nl >= 0) {
+          this.pending = this.pending.slice(nl + 1);
+          continue;
+        }
+        const n = fs.readSync(this.answers, this.buffer, 0, this.buffer.length, null);
+        this.pending += this.buffer.toString("utf8", 0, n);
+      }
+    } finally {
+      untrackPid(this.pid);
+      try {
+        fs.closeSync(this.answers);
+      } catch {
+        // closed already
+      }
+      removeDir(this.dir);
+      void this.worker.terminate();
+      this.dead = this.stopped;
+    }
   }
 }
 

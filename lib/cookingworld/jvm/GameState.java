@@ -33,7 +33,7 @@ import textworldexpress.struct.GameScore;
  * 128-bit hash of the snapshot WITHOUT the RNG and the read flags: the RNG only orders the valid actions
  * (the set, the observations and the outcomes do not depend on it), and CookingWorldGame only ever writes
  * `hasBeenRead` (checked with javap: no read of it in the game class). Equal keys therefore mean equal
- * futures up to the order in which valid actions are listed.
+ * futures up to the order in which valid actions are listed (see key() for the order-free variant).
  */
 final class GameState {
   private static final Field RANDOM_SEED = randomSeedField();
@@ -291,17 +291,26 @@ final class GameState {
     return Double.longBitsToDouble(((long) s[at] << 32) | (s[at + 1] & 0xffffffffL));
   }
 
-  /** The state key (see the class comment): 16 bytes of MD5 over the snapshot less RNG and read flags. */
-  Key key() {
+  /**
+   * The state key (see the class comment): 16 bytes of MD5 over the snapshot less RNG and read flags.
+   * `ordered` false also forgets the order of every container's contents (and of the deleted objects):
+   * the order only changes the text (the order in which a room lists things), never which actions exist
+   * or what they do — appending and removing keep two states a permutation apart for ever — so the
+   * order-free key is exact for distances and optimal actions and merges the permutations of what was
+   * taken or put (the search's key). The ordered key also fixes the text (the env's `key`).
+   */
+  Key key(boolean ordered) {
     encode();
     buf[RNG_HI] = 0;
     buf[RNG_LO] = 0;
     int p = 12;
+    if (!ordered) java.util.Arrays.sort(buf, p + 1, p + 1 + buf[p]);
     p += 1 + buf[p];
     int count = buf[1] != 0 ? mealSlot + 1 : mealSlot;
     for (int k = 0; k < count; k++) {
       buf[p] &= ~READ;
       p += 2;
+      if (!ordered) java.util.Arrays.sort(buf, p + 1, p + 1 + buf[p]);
       p += 1 + buf[p];
     }
     return Key.of(buf, n);

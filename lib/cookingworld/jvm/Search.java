@@ -53,12 +53,11 @@ final class Search {
   private final List<String> actionNames = new ArrayList<>();
   private final Map<String, Integer> actionIds = new HashMap<>();
   private final IntList edgeFrom = new IntList(), edgeTo = new IntList();
-  private final Map<Long, Long> textKey = new HashMap<>();
   /** Open list: buckets by f, then by g (deepest first). */
   private final List<List<IntList>> open = new ArrayList<>();
   private int openSize;
 
-  long expanded, steps, keyConflicts, failures, inconsistent;
+  long expanded, steps, keyConflicts, failures, inconsistent, duplicateNames;
   boolean exhausted;
   String stopReason = "";
 
@@ -79,6 +78,7 @@ final class Search {
     while (it.hasNext()) {
       Tuple3<String, Object, FastObject[]> t = it.next();
       if (seen.add(t._1())) out.add(t);
+      else duplicateNames++; // two visible objects of one name: the string reaches only the first
     }
     return out;
   }
@@ -150,11 +150,12 @@ final class Search {
     return false;
   }
 
-  /** What a state shows: look, inventory, score and the SET of valid actions (not the observation, which
-   *  is the last action's message). Two states with one key must agree on it (checked at every revisit). */
+  /**
+   * What a state shows that does not depend on the order of contents: score, success/failure and the SET
+   * of valid actions. States with one (order-free) key must agree on it; checked at every revisit.
+   */
   private static long shownHash(StepResult r) {
-    long h = fnv(r.freeLookStr()) * 31 + fnv(r.inventoryStr());
-    h = h * 31 + Double.doubleToLongBits(r.scoreRaw());
+    long h = Double.doubleToLongBits(r.scoreRaw()) * 31 + (r.taskSuccess() ? 1 : 0) + (r.taskFailure() ? 2 : 0);
     long set = 0;
     for (String a : r.validActions()) set += mix(fnv(a));
     return h * 31 + set;
@@ -175,14 +176,22 @@ final class Search {
     return z ^ (z >>> 33);
   }
 
-  private void noteText(StepResult r, GameState.Key key) {
+  /** First state seen with each look + inventory text, and the states that share a text with another. */
+  private final Map<Long, Integer> textOwner = new HashMap<>();
+  private final BitSet aliased = new BitSet();
+
+  private void noteText(StepResult r, int id) {
     long t = fnv(r.freeLookStr()) * 31 + fnv(r.inventoryStr());
-    textKey.putIfAbsent(t, key.lo);
+    Integer prev = textOwner.putIfAbsent(t, id);
+    if (prev != null && prev != id) {
+      aliased.set(prev);
+      aliased.set(id);
+    }
   }
 
-  /** States whose look + inventory text is also that of another state with a different key. */
+  /** States whose look + inventory text is also shown by a state with a different key. */
   long textAliases() {
-    return count - textKey.size();
+    return aliased.cardinality();
   }
 
   int states() {
@@ -205,10 +214,10 @@ final class Search {
     long t0 = System.currentTimeMillis();
     byte[] rootSnap = gs.snapshot();
     StepResult r0 = env.current();
-    GameState.Key k0 = gs.key();
+    GameState.Key k0 = gs.key(false);
     add(k0, 0, -1, -1, shownHash(r0));
     snaps.set(0, rootSnap);
-    noteText(r0, k0);
+    noteText(r0, 0);
     if (r0.taskSuccess()) goal.set(0);
     if (r0.taskFailure()) return -1;
     push(0);
@@ -229,12 +238,11 @@ final class Search {
       for (int a = 0; a < acts.size(); a++) {
         if (a > 0) gs.restore(snap);
         StepResult r = apply(acts.get(a));
-        GameState.Key key = gs.key();
+        GameState.Key key = gs.key(false);
         int cid = visited.get(key.hi, key.lo);
         long oh = shownHash(r);
         if (cid < 0) {
           cid = add(key, g[id] + 1, id, actionId(acts.get(a)._1()), oh);
-          noteText(r, key);
           if (r.taskSuccess()) {
             goal.set(cid);
             push(cid);
@@ -255,6 +263,7 @@ final class Search {
             push(cid);
           }
         }
+        noteText(r, cid);
         if (!dead.get(cid) && h[id] > 1 + h[cid]) inconsistent++;
         if (cid != id) {
           edgeFrom.add(id);
@@ -333,7 +342,7 @@ final class Search {
       for (Tuple3<String, Object, FastObject[]> t : acts) {
         gs.restore(snap);
         apply(t);
-        GameState.Key key = gs.key();
+        GameState.Key key = gs.key(false);
         int cid = visited.get(key.hi, key.lo);
         if (cid >= 0 && g[cid] == j + 1 && onShortest.get(cid)) best.add(t._1());
         if (t._1().equals(seq.get(j).trim())) taken = t;
@@ -344,7 +353,7 @@ final class Search {
       gs.restore(snap);
       apply(taken);
       snap = gs.snapshot();
-      GameState.Key key = gs.key();
+      GameState.Key key = gs.key(false);
       cur = visited.get(key.hi, key.lo);
       if (cur < 0) {
         out.stop = "left";

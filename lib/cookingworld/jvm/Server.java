@@ -56,10 +56,21 @@ public final class Server {
     return out;
   }
 
+  /**
+   * `--in PATH --out PATH` read requests from and write responses to named pipes instead of stdin and
+   * stdout (the synchronous client's transport, lib/cookingworld/sync.ts); EOF on the input ends it alike.
+   */
   public static void main(String[] args) throws IOException {
-    PrintStream protocolOut = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+    String inPath = null, outPath = null;
+    for (int k = 0; k + 1 < args.length; k += 2) {
+      if (args[k].equals("--in")) inPath = args[k + 1];
+      else if (args[k].equals("--out")) outPath = args[k + 1];
+      else throw new IllegalArgumentException("unknown argument " + args[k]);
+    }
+    java.io.InputStream rawIn = inPath == null ? System.in : new java.io.FileInputStream(inPath);
+    PrintStream protocolOut = new PrintStream(outPath == null ? new FileOutputStream(FileDescriptor.out) : new FileOutputStream(outPath), false, StandardCharsets.UTF_8);
     System.setOut(System.err);
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8), 1 << 16);
+    BufferedReader in = new BufferedReader(new InputStreamReader(rawIn, StandardCharsets.UTF_8), 1 << 16);
     BufferedWriter out = new BufferedWriter(new OutputStreamWriter(protocolOut, StandardCharsets.UTF_8), 1 << 16);
     Server server = new Server();
     String line;
@@ -164,7 +175,7 @@ public final class Server {
       }
       case "key": {
         b.append(",\"key\":");
-        Json.quote(b, env(req).state().key().hex());
+        Json.quote(b, env(req).state().key(true).hex());
         return;
       }
       case "close": {
@@ -241,7 +252,7 @@ public final class Server {
     b.append(",\"steps\":").append(e.steps);
     if (withKey) {
       b.append(",\"key\":");
-      Json.quote(b, e.state().key().hex());
+      Json.quote(b, e.state().key(true).hex());
     }
   }
 
@@ -298,6 +309,7 @@ public final class Server {
     b.append("],\"keyConflicts\":").append(s.keyConflicts);
     b.append(",\"textAliases\":").append(s.textAliases());
     b.append(",\"inconsistent\":").append(s.inconsistent);
+    b.append(",\"duplicateNames\":").append(s.duplicateNames);
     if (len >= 0) {
       b.append(",\"path\":");
       Json.strings(b, s.shortestPath());
