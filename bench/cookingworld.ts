@@ -7,6 +7,7 @@
  * - Python: `TextWorldExpressEnv.reset/step` (what a Python user of the package gets);
  * - async, 1 env: CookingWorldEngine, each step awaited before the next (one episode at a time);
  * - async, 16 envs: 16 episodes at once on one JVM (requests pipelined, as an evaluation runs them);
+ * - async, 16 envs on 2 JVMs: the same split over two engines (does a pool pay on this machine?);
  * - sync, 1 env: CookingWorldSyncEngine (the kitchen-shaped blocking API; a worker thread relays).
  *
  *   npx tsx bench/cookingworld.ts [games=100] [steps=30] [task=cookingworld-2]
@@ -88,7 +89,21 @@ async function main() {
   );
   n = perEnv.reduce((a, b) => a + b, 0);
   const asyncMany = { steps: n, seconds: now() - t };
-  await engine.stop();
+
+  const second = new CookingWorldEngine();
+  const warm = second.env();
+  for (const seed of seeds) await episode(warm, task, seed, steps);
+  const pooled = Array.from({ length: 16 }, (_, i) => (i % 2 ? second : engine).env());
+  t = now();
+  const perPooled = await Promise.all(
+    pooled.map(async (env, i) => {
+      let taken = 0;
+      for (let k = i; k < seeds.length; k += pooled.length) taken += await episode(env, task, seeds[k], steps);
+      return taken;
+    }),
+  );
+  const asyncPool = { steps: perPooled.reduce((a, b) => a + b, 0), seconds: now() - t };
+  await Promise.all([engine.stop(), second.stop()]);
 
   const sync = new CookingWorldSyncEngine();
   const senv = sync.env();
@@ -116,6 +131,7 @@ async function main() {
   console.log(row("Python API (py4j)", python));
   console.log(row("ours, async, 1 env", asyncOne));
   console.log(row("ours, async, 16 envs on one JVM", asyncMany));
+  console.log(row("ours, async, 16 envs on 2 JVMs", asyncPool));
   console.log(row("ours, sync, 1 env", syncOne));
 }
 

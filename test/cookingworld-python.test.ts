@@ -15,17 +15,10 @@ const ROOT = path.join(__dirname, "..");
 const PYTHON = path.join(ROOT, ".venv", "bin", "python");
 const SCRIPT = path.join(__dirname, "helpers", "cookingworld_python.py");
 
-interface PyState {
+/** A state as the Python API reports it (the script's `state()`), with the action that led to it. */
+interface PyState extends Omit<CookingWorldState, "done" | "steps" | "key"> {
   action: string | null;
   valid: boolean;
-  observation: string;
-  look: string;
-  inventory: string;
-  validActions: string[];
-  score: number;
-  scoreRaw: number;
-  success: boolean;
-  failure: boolean;
   goal: string;
 }
 

@@ -104,3 +104,26 @@ test("shortest paths succeed and are no longer than the gold path; the summary c
   t.is(s.suboptimalActions, runs.reduce((n, r) => n + r.states.filter((x) => !x.goldOptimal).length, 0));
   t.deepEqual(distribution([3, 1, 2, 2]), { n: 4, min: 1, p10: 1, median: 2, mean: 2, p90: 3, max: 3, histogram: { 1: 1, 2: 2, 3: 1 } });
 });
+
+test("a plan is a shortest path that takes, at every state, the first optimal action in the engine's order", async (t) => {
+  for (const [task, seed] of [
+    ["cookingworld-1", 7],
+    ["cookingworld-2", 20005],
+    ["cookingworld-3", 10002],
+  ] as [string, number][]) {
+    const plan = await engine.plan(task, seed);
+    const search = await engine.search(task, seed);
+    t.is(plan.length, search.length);
+    t.is(plan.actions.length, plan.length);
+    t.is(plan.optimal.length, plan.length);
+    const env = engine.env();
+    let s: CookingWorldState = await env.reset(task, seed);
+    for (const [k, a] of plan.actions.entries()) {
+      t.true(plan.optimal[k].includes(a));
+      t.is(s.validActions.find((v) => plan.optimal[k].includes(v)), a as string | undefined, `${task} seed ${seed} step ${k}: the first optimal action as listed`);
+      s = await env.step(a);
+    }
+    t.true(s.success, `${task} seed ${seed}`);
+  }
+  await t.throwsAsync(engine.plan("cookingworld-4", 2, { maxMillis: 1 }), { message: /^no plan for cookingworld-4 seed 2: the search stopped at its time limit \(1 ms\) after \d+ states$/ });
+});

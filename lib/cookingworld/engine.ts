@@ -21,6 +21,7 @@ import { ChildProcess, spawn } from "node:child_process";
 import { Fold } from "./levels";
 import {
   CookingWorldError,
+  CookingWorldPlan,
   CookingWorldReset,
   CookingWorldState,
   DEFAULT_JVM_OPTIONS,
@@ -30,6 +31,7 @@ import {
   Seeds,
   Tail,
   decodeGold,
+  decodePlan,
   describeGame,
   engineCommand,
   exitMessage,
@@ -297,6 +299,22 @@ export class CookingWorldEngine {
     );
     const { id: _id, ok: _ok, ...rest } = r;
     return rest as unknown as SearchResponse;
+  }
+
+  /**
+   * The canonical shortest successful path of a game: exact A*, then from the start the first action in
+   * the engine's valid-action order that keeps the shortest remaining length, at every state. An error
+   * when the search does not finish within its limits.
+   */
+  async plan(task: string, seed: number, opts: Pick<SearchOptions, "prefix" | "maxStates" | "maxMillis"> & { fold?: Fold } = {}): Promise<CookingWorldPlan> {
+    const game = resolveGame(task, seed, await this.seeds(), opts.fold);
+    const maxMillis = opts.maxMillis ?? 60_000;
+    const r = await this.call(
+      { op: "plan", ...gameFields(game), prefix: opts.prefix ?? [], maxStates: opts.maxStates ?? 2_000_000, maxMillis },
+      `planning ${describeGame(game, opts.prefix?.length ?? 0)}`,
+      Math.max(this.opts.timeoutMs, maxMillis * 2 + 30_000),
+    );
+    return decodePlan(r);
   }
 
   /** Internal: make sure an env's game lives in the current JVM, replaying it after a restart. */

@@ -89,6 +89,21 @@ export interface GoldPath {
   skipped: number[];
 }
 
+/** A canonical shortest path (Search.plan): at each state the first optimal action in the engine's order. */
+export interface CookingWorldPlan {
+  length: number;
+  actions: string[];
+  /** The actions that keep the shortest remaining length at each state of the plan (sorted). */
+  optimal: string[][];
+  /** States the search reached, and its time. */
+  states: number;
+  millis: number;
+}
+
+export function decodePlan(r: Response): CookingWorldPlan {
+  return { length: r.length as number, actions: r.actions as string[], optimal: r.optimal as string[][], states: r.states as number, millis: r.millis as number };
+}
+
 /** Decode a gold answer; a gold path that does not end in success is an error naming the game. */
 export function decodeGold(r: Response, where: string): GoldPath {
   if (r.success !== true) throw new CookingWorldError(`the engine's gold path for ${where} does not end in success`);

@@ -183,6 +183,9 @@ export interface ExpertSummary {
   largestSearch: number;
   meanMillis: number;
   keyConflicts: number;
+  inconsistent: number;
+  duplicateNames: number;
+  /** Over the first searches (from each start): the share of states whose look + inventory text another state shows. */
   textAliasShare: number;
 }
 
@@ -204,6 +207,8 @@ export function summarise(task: string, runs: GoldAnalysis[]): ExpertSummary {
     largestSearch: Math.max(0, ...runs.map((r) => r.largestSearch)),
     meanMillis: runs.reduce((a, r) => a + r.millis, 0) / Math.max(1, runs.length),
     keyConflicts: runs.reduce((a, r) => a + r.keyConflicts, 0),
+    inconsistent: runs.reduce((a, r) => a + (r.inconsistent ?? 0), 0),
+    duplicateNames: runs.reduce((a, r) => a + (r.duplicateNames ?? 0), 0),
     textAliasShare: aliasStates ? runs.reduce((a, r) => a + r.textAliases, 0) / aliasStates : 0,
   };
 }

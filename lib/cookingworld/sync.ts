@@ -27,6 +27,7 @@ import { MessageChannel, MessagePort, Worker, receiveMessageOnPort } from "node:
 import { Fold } from "./levels";
 import {
   CookingWorldError,
+  CookingWorldPlan,
   CookingWorldReset,
   CookingWorldState,
   DEFAULT_JVM_OPTIONS,
@@ -36,6 +37,7 @@ import {
   Seeds,
   Tail,
   decodeGold,
+  decodePlan,
   describeGame,
   engineCommand,
   exitMessage,
@@ -58,12 +60,12 @@ const port = workerData.port;
 const shared = new Int32Array(workerData.shared);
 const post = (m) => { port.postMessage(m); Atomics.add(shared, 0, 1); Atomics.notify(shared, 0); };
 const cmd = workerData.command;
+// Opened before the JVM starts (the main thread holds the pipe open): the paths are removed once it runs.
+const answers = fs.openSync(workerData.answers, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
 const child = spawn(cmd.command, [...cmd.args, "--in", workerData.requests, "--out", workerData.answers], { cwd: cmd.cwd, stdio: ["ignore", "ignore", "pipe"] });
 const fatal = (m) => {
   try {
-    const fd = fs.openSync(workerData.answers, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
-    fs.writeSync(fd, "\\n" + JSON.stringify({ fatal: m }) + "\\n");
-    fs.closeSync(fd);
+    fs.writeSync(answers, "\\n" + JSON.stringify({ fatal: m }) + "\\n");
   } catch (e) {}
 };
 let timedOut = false;
@@ -199,6 +201,8 @@ class SyncProcess {
         if (!line.trim()) continue;
         const r = JSON.parse(line) as Response & { fatal?: { code?: number | null; signal?: string | null; timedOut?: boolean; error?: string } };
         if (r.fatal) throw this.died(r.fatal, String(op), during, timeoutMs);
+        // An answer: the JVM has opened both pipes, so their names can go (the open ends stay valid).
+        if (PIPE_DIRS.has(this.dir)) removeDir(this.dir);
         return r;
       }
       const n = fs.readSync(this.answers, this.buffer, 0, this.buffer.length, null);
@@ -316,6 +320,18 @@ export class CookingWorldSyncEngine {
     return decodeGold(this.call({ op: "gold", ...gameFields(game) }, describeGame(game)), describeGame(game));
   }
 
+  /** CookingWorldEngine.plan, blocking. */
+  plan(task: string, seed: number, opts: { prefix?: string[]; maxStates?: number; maxMillis?: number; fold?: Fold } = {}): CookingWorldPlan {
+    const game = resolveGame(task, seed, this.seeds(), opts.fold);
+    const maxMillis = opts.maxMillis ?? 60_000;
+    const r = this.call(
+      { op: "plan", ...gameFields(game), prefix: opts.prefix ?? [], maxStates: opts.maxStates ?? 2_000_000, maxMillis },
+      `planning ${describeGame(game, opts.prefix?.length ?? 0)}`,
+      Math.max(this.timeoutMs, maxMillis * 2 + 30_000),
+    );
+    return decodePlan(r);
+  }
+
   /** Internal: make sure an env's game lives in the current JVM, replaying it after a restart. */
   ensure(rec: EnvRecord): void {
     const proc = this.process();
@@ -380,6 +396,14 @@ export class CookingWorldSyncEnv {
 
   get actions(): readonly string[] {
     return this.rec.actions;
+  }
+
+  get task(): string | null {
+    return this.rec.game?.level.task ?? null;
+  }
+
+  get seed(): number | null {
+    return this.rec.game?.seed ?? null;
   }
 
   close(): void {

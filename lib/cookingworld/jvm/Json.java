@@ -177,6 +177,15 @@ final class Json {
     b.append(']');
   }
 
+  static void stringLists(StringBuilder b, List<List<String>> vss) {
+    b.append('[');
+    for (int k = 0; k < vss.size(); k++) {
+      if (k > 0) b.append(',');
+      strings(b, vss.get(k));
+    }
+    b.append(']');
+  }
+
   static void strings(StringBuilder b, String[] vs) {
     strings(b, java.util.Arrays.asList(vs));
   }

@@ -314,6 +314,54 @@ final class Search {
     return path;
   }
 
+  /** A canonical shortest path and the optimal actions at each of its states. */
+  static final class Plan {
+    final List<String> actions = new ArrayList<>();
+    final List<List<String>> optimal = new ArrayList<>();
+  }
+
+  /**
+   * The canonical shortest path from the start (after run() found one): at every state, the first action
+   * in the engine's own listing of the valid actions (the order an agent sees) that keeps the shortest
+   * remaining length. Deterministic, and the states along it are exactly those a replay shows (the RNG
+   * is part of what restore puts back).
+   */
+  Plan plan() {
+    Plan out = new Plan();
+    byte[] snap = gs.snapshot();
+    StepResult cur = env.current();
+    int id = 0;
+    while (!goal.get(id)) {
+      List<String> best = new ArrayList<>();
+      StepResult next = null;
+      byte[] nextSnap = null;
+      int nextId = -1;
+      for (String a : cur.validActions()) {
+        gs.restore(snap);
+        steps++;
+        StepResult r = game.step(a);
+        GameState.Key key = gs.key(false);
+        int cid = visited.get(key.hi, key.lo);
+        if (cid >= 0 && g[cid] == g[id] + 1 && onShortest.get(cid)) {
+          best.add(a);
+          if (next == null) {
+            out.actions.add(a);
+            next = r;
+            nextSnap = gs.snapshot();
+            nextId = cid;
+          }
+        }
+      }
+      if (next == null) throw new IllegalStateException("no optimal action at step " + out.actions.size() + " of the plan");
+      java.util.Collections.sort(best);
+      out.optimal.add(best);
+      cur = next;
+      snap = nextSnap;
+      id = nextId;
+    }
+    return out;
+  }
+
   /** Per state of `follow` (from the start) while it stays on a shortest path: the optimal actions. */
   static final class Along {
     final List<List<String>> optimal = new ArrayList<>();

@@ -129,7 +129,7 @@ public final class Server {
     if (req == null) return "";
     Object env = req.get("env");
     if (env instanceof Double && envs.containsKey(((Double) env).longValue())) return "in " + envs.get(((Double) env).longValue()).where();
-    if (req.get("task") != null) return "in " + req.get("task") + " seed " + req.get("seed");
+    if (req.get("task") != null) return "in " + req.get("task") + " seed " + (req.get("seed") instanceof Double ? String.valueOf(((Double) req.get("seed")).longValue()) : req.get("seed"));
     return "(" + req.get("op") + ")";
   }
 
@@ -188,6 +188,10 @@ public final class Server {
       }
       case "search": {
         search(req, b);
+        return;
+      }
+      case "plan": {
+        plan(req, b);
         return;
       }
       default:
@@ -284,15 +288,38 @@ public final class Server {
     b.append(",\"success\":").append(e.current().taskSuccess());
   }
 
-  private void search(Map<String, Object> req, StringBuilder b) {
+  /** A search from the game of a request, after its `prefix` of actions. */
+  private Search searchFor(Map<String, Object> req) {
     Env e = newEnv(req, false);
     for (String a : strs(req, "prefix")) e.step(a);
     if (e.current().taskFailure()) throw new RequestError("the prefix loses " + e.where() + "; nothing to search");
     Search.Limits lim = new Search.Limits();
     if (req.get("maxStates") != null) lim.maxStates = lng(req, "maxStates");
     if (req.get("maxMillis") != null) lim.maxMillis = lng(req, "maxMillis");
+    return new Search(e, lim, !"bfs".equals(req.get("method")));
+  }
+
+  /** The canonical shortest path (Search.plan) with the optimal actions along it. */
+  private void plan(Map<String, Object> req, StringBuilder b) {
     long t0 = System.nanoTime();
-    Search s = new Search(e, lim, !"bfs".equals(req.get("method")));
+    Search s = searchFor(req);
+    int len = s.run();
+    if (len < 0) {
+      throw new RequestError("no plan for " + req.get("task") + " seed " + lng(req, "seed") + ": " + (s.exhausted ? "the search stopped at its " + s.stopReason + " after " + s.states() + " states" : "no successful path"));
+    }
+    Search.Plan p = s.plan();
+    b.append(",\"length\":").append(len);
+    b.append(",\"actions\":");
+    Json.strings(b, p.actions);
+    b.append(",\"optimal\":");
+    Json.stringLists(b, p.optimal);
+    b.append(",\"states\":").append(s.states());
+    b.append(",\"millis\":").append((System.nanoTime() - t0) / 1_000_000);
+  }
+
+  private void search(Map<String, Object> req, StringBuilder b) {
+    long t0 = System.nanoTime();
+    Search s = searchFor(req);
     int len = s.run();
     b.append(",\"length\":").append(len);
     b.append(",\"exhausted\":").append(s.exhausted);
@@ -314,12 +341,9 @@ public final class Server {
       b.append(",\"path\":");
       Json.strings(b, s.shortestPath());
       Search.Along along = s.follow(strs(req, "follow"));
-      b.append(",\"optimal\":[");
-      for (int k = 0; k < along.optimal.size(); k++) {
-        if (k > 0) b.append(',');
-        Json.strings(b, along.optimal.get(k));
-      }
-      b.append("],\"followStop\":");
+      b.append(",\"optimal\":");
+      Json.stringLists(b, along.optimal);
+      b.append(",\"followStop\":");
       Json.quote(b, along.stop);
     }
     b.append(",\"engineSteps\":").append(s.steps);
