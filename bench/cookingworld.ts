@@ -3,6 +3,8 @@
  * same run, on the same games and the same actions: every game is reset, then `steps` actions are taken,
  * action k being the (seed + 7k)-th of the sorted valid actions (a lost or won game is reset again). The
  * wall time includes the resets; the JVMs are started and warmed up (one untimed pass) before timing.
+ * Every variant is timed `reps` times and its median is reported (the machine is shared: the median
+ * of a few passes is steadier than one).
  *
  * - Python: `TextWorldExpressEnv.reset/step` (what a Python user of the package gets);
  * - async, 1 env: CookingWorldEngine, each step awaited before the next (one episode at a time);
@@ -10,7 +12,7 @@
  * - async, 16 envs on 2 JVMs: the same split over two engines (does a pool pay on this machine?);
  * - sync, 1 env: CookingWorldSyncEngine (the kitchen-shaped blocking API; a worker thread relays).
  *
- *   npx tsx bench/cookingworld.ts [games=100] [steps=30] [task=cookingworld-2]
+ *   npx tsx bench/cookingworld.ts [games=200] [steps=50] [task=cookingworld-2] [reps=3]
  */
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
@@ -36,9 +38,12 @@ def episode(seed, first):
     return n
 for seed in req["seeds"][:10]:
     episode(seed, seed == req["seeds"][0])
-t = time.perf_counter()
-n = sum(episode(seed, False) for seed in req["seeds"])
-json.dump({"steps": n, "seconds": time.perf_counter() - t}, sys.stdout)
+runs = []
+for _ in range(req["reps"]):
+    t = time.perf_counter()
+    n = sum(episode(seed, False) for seed in req["seeds"])
+    runs.append({"steps": n, "seconds": time.perf_counter() - t})
+json.dump(runs, sys.stdout)
 env.close()
 `;
 
@@ -55,79 +60,83 @@ async function episode(env: CookingWorldEnv, task: string, seed: number, steps: 
   return steps;
 }
 
-async function main() {
-  const games = Number(process.argv[2] ?? 100);
-  const steps = Number(process.argv[3] ?? 30);
-  const task = process.argv[4] ?? "cookingworld-2";
-  const level = resolveLevel(task);
-  const seeds = Array.from({ length: games }, (_, i) => i);
+type Run = { steps: number; seconds: number };
 
-  const py = spawnSync(path.join(__dirname, "..", ".venv", "bin", "python"), ["-c", PYTHON], {
-    input: JSON.stringify({ params: paramString(level.params), seeds, steps }),
-    encoding: "utf8",
-  });
-  if (py.status !== 0) throw new Error(`the Python API bench failed: ${py.stderr.slice(-1000)}`);
-  const python = JSON.parse(py.stdout) as { steps: number; seconds: number };
+/** The median pass by steps/s. */
+const median = (runs: Run[]): Run => [...runs].sort((a, b) => a.steps / a.seconds - b.steps / b.seconds)[Math.floor(runs.length / 2)];
 
-  const engine = new CookingWorldEngine();
-  const one = engine.env();
-  for (const seed of seeds) await episode(one, task, seed, steps); // warm-up (JIT)
-  let t = now();
-  let n = 0;
-  for (const seed of seeds) n += await episode(one, task, seed, steps);
-  const asyncOne = { steps: n, seconds: now() - t };
+async function timed(reps: number, pass: () => Promise<number>): Promise<Run> {
+  const runs: Run[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t = now();
+    const steps = await pass();
+    runs.push({ steps, seconds: now() - t });
+  }
+  return median(runs);
+}
 
-  const envs = Array.from({ length: 16 }, () => engine.env());
-  t = now();
-  n = 0;
-  const perEnv = await Promise.all(
+/** Episodes of all seeds on `envs` environments at once (env i plays seeds i, i + n, …). */
+async function concurrently(envs: CookingWorldEnv[], task: string, seeds: number[], steps: number): Promise<number> {
+  const per = await Promise.all(
     envs.map(async (env, i) => {
       let taken = 0;
       for (let k = i; k < seeds.length; k += envs.length) taken += await episode(env, task, seeds[k], steps);
       return taken;
     }),
   );
-  n = perEnv.reduce((a, b) => a + b, 0);
-  const asyncMany = { steps: n, seconds: now() - t };
+  return per.reduce((a, b) => a + b, 0);
+}
 
+async function main() {
+  const games = Number(process.argv[2] ?? 200);
+  const steps = Number(process.argv[3] ?? 50);
+  const task = process.argv[4] ?? "cookingworld-2";
+  const reps = Number(process.argv[5] ?? 3);
+  const level = resolveLevel(task);
+  const seeds = Array.from({ length: games }, (_, i) => i);
+
+  const py = spawnSync(path.join(__dirname, "..", ".venv", "bin", "python"), ["-c", PYTHON], {
+    input: JSON.stringify({ params: paramString(level.params), seeds, steps, reps }),
+    encoding: "utf8",
+  });
+  if (py.status !== 0) throw new Error(`the Python API bench failed: ${py.stderr.slice(-1000)}`);
+  const python = median(JSON.parse(py.stdout) as Run[]);
+
+  const engine = new CookingWorldEngine();
   const second = new CookingWorldEngine();
-  const warm = second.env();
-  for (const seed of seeds) await episode(warm, task, seed, steps);
+  const one = [engine.env()];
+  const many = Array.from({ length: 16 }, () => engine.env());
   const pooled = Array.from({ length: 16 }, (_, i) => (i % 2 ? second : engine).env());
-  t = now();
-  const perPooled = await Promise.all(
-    pooled.map(async (env, i) => {
-      let taken = 0;
-      for (let k = i; k < seeds.length; k += pooled.length) taken += await episode(env, task, seeds[k], steps);
-      return taken;
-    }),
-  );
-  const asyncPool = { steps: perPooled.reduce((a, b) => a + b, 0), seconds: now() - t };
+  await concurrently(one, task, seeds, steps); // warm-up (JIT) of both JVMs
+  await concurrently([second.env()], task, seeds, steps);
+  const asyncOne = await timed(reps, () => concurrently(one, task, seeds, steps));
+  const asyncMany = await timed(reps, () => concurrently(many, task, seeds, steps));
+  const asyncPool = await timed(reps, () => concurrently(pooled, task, seeds, steps));
   await Promise.all([engine.stop(), second.stop()]);
 
   const sync = new CookingWorldSyncEngine();
   const senv = sync.env();
-  const syncEpisode = (seed: number) => {
-    let s: CookingWorldState = senv.reset(task, seed);
-    for (let k = 0; k < steps; k++) {
-      const acts = [...s.validActions].sort();
-      s = senv.step(acts[(seed + 7 * k) % acts.length]);
-      if (s.done) s = senv.reset(task, seed);
+  const syncPass = () => {
+    let taken = 0;
+    for (const seed of seeds) {
+      let s: CookingWorldState = senv.reset(task, seed);
+      for (let k = 0; k < steps; k++) {
+        const acts = [...s.validActions].sort();
+        s = senv.step(acts[(seed + 7 * k) % acts.length]);
+        if (s.done) s = senv.reset(task, seed);
+      }
+      taken += steps;
     }
-    return steps;
+    return Promise.resolve(taken);
   };
-  for (const seed of seeds) syncEpisode(seed);
-  t = now();
-  n = 0;
-  for (const seed of seeds) n += syncEpisode(seed);
-  const syncOne = { steps: n, seconds: now() - t };
+  await syncPass();
+  const syncOne = await timed(reps, syncPass);
   sync.stop();
 
-  const rate = (r: { steps: number; seconds: number }) => r.steps / r.seconds;
+  const rate = (r: Run) => r.steps / r.seconds;
   const base = rate(python);
-  const row = (name: string, r: { steps: number; seconds: number }) =>
-    `${name.padEnd(34)} ${String(r.steps).padStart(6)} steps ${rate(r).toFixed(0).padStart(7)} steps/s  ×${(rate(r) / base).toFixed(1)}`;
-  console.log(`CookingWorld ${task}, ${games} games × ${steps} steps (resets included), one run:`);
+  const row = (name: string, r: Run) => `${name.padEnd(34)} ${String(r.steps).padStart(6)} steps ${rate(r).toFixed(0).padStart(7)} steps/s  ×${(rate(r) / base).toFixed(1)}`;
+  console.log(`CookingWorld ${task}, ${games} games × ${steps} steps (resets included), median of ${reps} passes, one run:`);
   console.log(row("Python API (py4j)", python));
   console.log(row("ours, async, 1 env", asyncOne));
   console.log(row("ours, async, 16 envs on one JVM", asyncMany));

@@ -14,7 +14,8 @@ const engine = new CookingWorldEngine();
 test.after.always(() => engine.stop());
 
 test("level 1: A* and BFS give the same shortest lengths and optimal actions along the gold path", async (t) => {
-  for (const seed of [0, 3, 5, 13]) {
+  // Seeds 13 and 16 have gold states with several optimal actions (5 and 6 of them).
+  for (const seed of [5, 13, 16]) {
     const astar = await analyseGold(engine, "cookingworld-1", seed);
     const bfs = await analyseGold(engine, "cookingworld-1", seed, { method: "bfs" });
     t.true(astar.complete && bfs.complete, `seed ${seed}`);
@@ -22,16 +23,18 @@ test("level 1: A* and BFS give the same shortest lengths and optimal actions alo
     t.deepEqual(astar.states, bfs.states, `seed ${seed}`);
     t.is(astar.states.length, astar.gold.length);
     t.true(astar.largestSearch < bfs.largestSearch);
+    if (seed !== 5) t.true(astar.states.some((x) => x.optimal.length >= 2));
     for (const r of [astar, bfs]) t.deepEqual([r.keyConflicts, r.inconsistent, r.duplicateNames], [0, 0, 0]);
   }
 });
 
 test("levels 2–4: A* and BFS agree on the last gold states, where BFS is feasible", async (t) => {
-  // BFS meets ~10^5 states within 4 steps of a level-2 state: only the gold paths' tails are in reach.
+  // BFS meets ~10^5 states within 4 steps of a level-2 state (the shortest paths are 5–13 long): only
+  // the gold paths' last steps are in reach of a test (17 000 states 3 steps from the end on level 2).
   for (const [task, seed, back] of [
-    ["cookingworld-2", 3, 4],
-    ["cookingworld-3", 3, 3],
-    ["cookingworld-4", 2, 3],
+    ["cookingworld-2", 3, 3],
+    ["cookingworld-3", 3, 2],
+    ["cookingworld-4", 2, 2],
   ] as [string, number, number][]) {
     const gold = (await engine.gold(task, seed)).actions;
     const from = gold.length - back;

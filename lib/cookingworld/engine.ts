@@ -53,8 +53,14 @@ interface Pending {
   resolve: (r: Response) => void;
   reject: (e: Error) => void;
   during: string;
-  timer: NodeJS.Timeout | null;
+  op: string;
+  /** Date.now() past which the request has failed (Infinity: none). */
+  deadline: number;
+  timeoutMs: number;
 }
+
+/** How often requests are checked against their deadlines (one timer per JVM, not one per request). */
+const DEADLINE_CHECK_MS = 25;
 
 /** One JVM process and the requests in flight on it. */
 class EngineProcess {
@@ -64,6 +70,7 @@ class EngineProcess {
   private buffer = "";
   private outbox: string[] = [];
   private readonly stderr = new Tail();
+  private readonly deadlines: NodeJS.Timeout;
   dead: string | null = null;
 
   constructor(
@@ -81,6 +88,8 @@ class EngineProcess {
     this.child.stdin!.on("error", () => undefined); // EPIPE after a crash: reported by the exit handler
     this.child.on("error", (e) => this.die(`the CookingWorld engine could not start (${opts.java ?? "java"}: ${e.message})`));
     this.child.on("exit", (code, signal) => this.die(null, code, signal));
+    this.deadlines = setInterval(() => this.checkDeadlines(), DEADLINE_CHECK_MS);
+    this.deadlines.unref();
     this.idle();
   }
 
@@ -90,20 +99,24 @@ class EngineProcess {
     const id = this.nextId++;
     const line = JSON.stringify({ id, ...fields });
     return new Promise<Response>((resolve, reject) => {
-      const timer =
-        timeoutMs > 0
-          ? setTimeout(() => {
-              const msg = `the CookingWorld engine did not answer ${String(fields.op)} for ${during} within ${timeoutMs} ms (engine killed; the next request starts a new one)`;
-              this.pending.get(id)?.reject(new CookingWorldError(msg));
-              this.pending.delete(id);
-              this.kill(`a request timed out (${String(fields.op)} for ${during})`);
-            }, timeoutMs)
-          : null;
-      this.pending.set(id, { resolve, reject, during, timer });
+      const deadline = timeoutMs > 0 ? Date.now() + timeoutMs : Infinity;
+      this.pending.set(id, { resolve, reject, during, op: String(fields.op), deadline, timeoutMs });
       if (this.pending.size === 1) this.busy();
       this.outbox.push(line);
       if (this.outbox.length === 1) queueMicrotask(() => this.flush());
     });
+  }
+
+  /** Fail the requests past their deadline and kill the JVM (it may be stuck in a search). */
+  private checkDeadlines(): void {
+    const now = Date.now();
+    for (const [id, p] of this.pending) {
+      if (p.deadline > now) continue;
+      this.pending.delete(id);
+      p.reject(new CookingWorldError(`the CookingWorld engine did not answer ${p.op} for ${p.during} within ${p.timeoutMs} ms (engine killed; the next request starts a new one)`));
+      this.kill(`a request timed out (${p.op} for ${p.during})`);
+      return;
+    }
   }
 
   private flush(): void {
@@ -114,11 +127,12 @@ class EngineProcess {
   }
 
   private onData(chunk: string): void {
-    this.buffer += chunk;
+    const data = this.buffer + chunk;
+    let start = 0;
     let nl: number;
-    while ((nl = this.buffer.indexOf("\n")) >= 0) {
-      const line = this.buffer.slice(0, nl);
-      this.buffer = this.buffer.slice(nl + 1);
+    // Walk the lines by index and keep only the unfinished tail (a burst of answers is one chunk).
+    for (; (nl = data.indexOf("\n", start)) >= 0; start = nl + 1) {
+      const line = data.slice(start, nl);
       if (!line.trim()) continue;
       let r: Response;
       try {
@@ -130,11 +144,11 @@ class EngineProcess {
       const p = this.pending.get(r.id);
       if (!p) continue; // answered after its timeout
       this.pending.delete(r.id);
-      if (p.timer) clearTimeout(p.timer);
       if (r.ok) p.resolve(r);
       else p.reject(new CookingWorldError(r.error ?? "the CookingWorld engine failed without a message"));
       if (this.pending.size === 0) this.idle();
     }
+    this.buffer = data.slice(start);
   }
 
   /** No request in flight: let Node exit even if nobody stops the engine (the exit hook kills it). */
@@ -164,8 +178,8 @@ class EngineProcess {
     const stopped = this.dead; // set by kill()/stop() before the process went
     this.dead = message ?? stopped ?? exitMessage(code, signal, "its work", this.stderr.last());
     untrackPid(this.child.pid);
+    clearInterval(this.deadlines);
     for (const [, p] of this.pending) {
-      if (p.timer) clearTimeout(p.timer);
       const text = message ?? (stopped ? `${stopped}; lost ${p.during}` : exitMessage(code, signal, p.during, this.stderr.last()));
       p.reject(new CookingWorldError(text));
     }
@@ -317,7 +331,12 @@ export class CookingWorldEngine {
     return decodePlan(r);
   }
 
-  /** Internal: make sure an env's game lives in the current JVM, replaying it after a restart. */
+  /** Internal: does this env's game live in another JVM than the current one (which must replay it)? */
+  stale(rec: EnvRecord): boolean {
+    return rec.game !== null && rec.generation !== this.process().generation;
+  }
+
+  /** Internal: rebuild an env's game in the current JVM by replaying its actions (after a restart). */
   async ensure(rec: EnvRecord): Promise<void> {
     const proc = this.process();
     if (rec.generation === proc.generation || !rec.game) return;
@@ -356,7 +375,7 @@ export class CookingWorldEnv {
   /** Take a valid action (an invalid one is a CookingWorldError; the state is unchanged). */
   async step(action: string, opts: { key?: boolean } = {}): Promise<CookingWorldState> {
     this.rec.requireGame();
-    await this.engine.ensure(this.rec);
+    if (this.engine.stale(this.rec)) await this.engine.ensure(this.rec);
     const r = await this.engine.call(this.rec.stepRequest(action, opts.key ?? false), this.rec.where());
     return this.rec.onStep(action, r);
   }

@@ -150,7 +150,10 @@ final class Json {
       return;
     }
     b.append('"');
-    for (int k = 0; k < v.length(); k++) {
+    int clean = 0;
+    while (clean < v.length() && v.charAt(clean) >= 0x20 && v.charAt(clean) != '"' && v.charAt(clean) != '\\') clean++;
+    b.append(v, 0, clean); // the engine's texts are mostly plain: copy the run before the first escape at once
+    for (int k = clean; k < v.length(); k++) {
       char c = v.charAt(k);
       switch (c) {
         case '"': b.append("\\\""); break;
