@@ -42,7 +42,7 @@ if ! command -v java >/dev/null 2>&1 || ! command -v javac >/dev/null 2>&1; then
 fi
 CW_SOURCES=(lib/cookingworld/jvm/*.java)
 CW_BUILD=build/cookingworld
-if ! fresh cookingworld requirements/cookingworld.lock.txt "${CW_SOURCES[@]}" || [ ! -f "$CW_BUILD/jar-path.txt" ]; then
+if ! fresh cookingworld requirements/cookingworld.lock.txt "${CW_SOURCES[@]}" || [ ! -f "$CW_BUILD/sources.sha256" ]; then
   echo "setup: CookingWorld engine (textworld-express + JVM main)" >&2
   .venv/bin/pip install -q --disable-pip-version-check --no-deps -r requirements/cookingworld.lock.txt
   jar=$(.venv/bin/python -c 'import importlib.util, os; print(os.path.join(os.path.dirname(importlib.util.find_spec("textworld_express").origin), "textworld-express.jar"))')
@@ -50,6 +50,7 @@ if ! fresh cookingworld requirements/cookingworld.lock.txt "${CW_SOURCES[@]}" ||
   rm -rf "$CW_BUILD.tmp" && mkdir -p "$CW_BUILD.tmp"
   javac -nowarn --release 17 -encoding UTF-8 -cp "$jar" -d "$CW_BUILD.tmp/classes" "${CW_SOURCES[@]}"
   echo "$jar" > "$CW_BUILD.tmp/jar-path.txt"
+  sha256sum "${CW_SOURCES[@]}" > "$CW_BUILD.tmp/sources.sha256"   # the client refuses classes built from other sources
   rm -rf "$CW_BUILD" && mv "$CW_BUILD.tmp" "$CW_BUILD"
   stamp cookingworld requirements/cookingworld.lock.txt "${CW_SOURCES[@]}"
 fi

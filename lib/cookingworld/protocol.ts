@@ -4,6 +4,7 @@
  * protocol (notes/cookingworld.md), the fold of a seed, and one environment's bookkeeping (its actions
  * since reset, so that it can be replayed into a restarted engine).
  */
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { UserError } from "../util/errors";
@@ -39,6 +40,9 @@ export function engineCommand(jvmOptions: string[] = DEFAULT_JVM_OPTIONS, java =
   if (!fs.existsSync(jarFile) || !fs.existsSync(classes)) {
     throw new CookingWorldError("the CookingWorld engine is not built (run scripts/setup.sh, or make setup)");
   }
+  // Java sources changed since the last build would silently run old classes: refuse instead.
+  const stale = staleSources();
+  if (stale.length) throw new CookingWorldError(`the CookingWorld engine was built from other sources than ${stale.join(", ")} (run scripts/setup.sh, or make setup)`);
   const jar = fs.readFileSync(jarFile, "utf8").trim();
   if (!fs.existsSync(jar)) throw new CookingWorldError(`the textworld-express jar is gone (${jar}); run scripts/setup.sh again`);
   return {
@@ -46,6 +50,23 @@ export function engineCommand(jvmOptions: string[] = DEFAULT_JVM_OPTIONS, java =
     args: ["--add-opens", "java.base/java.util=ALL-UNNAMED", ...jvmOptions, "-cp", `${jar}${path.delimiter}${classes}`, "stgrpo.cookingworld.Server"],
     cwd: path.dirname(jar),
   };
+}
+
+/** The Java sources whose content differs from what scripts/setup.sh compiled (its sources.sha256). */
+function staleSources(): string[] {
+  const dir = path.join(REPO_ROOT, "lib", "cookingworld", "jvm");
+  const listFile = path.join(BUILD_DIR, "sources.sha256");
+  const built = new Map<string, string>();
+  if (fs.existsSync(listFile)) {
+    for (const line of fs.readFileSync(listFile, "utf8").split("\n")) {
+      const m = /^([0-9a-f]{64})\s+\*?(.+)$/.exec(line.trim());
+      if (m) built.set(path.basename(m[2]), m[1]);
+    }
+  }
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".java"))
+    .filter((f) => built.get(f) !== crypto.createHash("sha256").update(fs.readFileSync(path.join(dir, f))).digest("hex"));
 }
 
 /** One state of a game as the engine reports it (its StepResult, plus the step count). */
