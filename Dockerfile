@@ -26,7 +26,7 @@ ENV DEBIAN_FRONTEND=noninteractive \
 # and for DeepSpeed's sdist, git and make; a Java 17 runtime for CookingWorld (TextWorldExpress).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 python3-venv python3-dev build-essential git make ca-certificates curl \
-      openjdk-17-jre-headless \
+      openjdk-17-jdk-headless \
  && rm -rf /var/lib/apt/lists/*
 # Node 20 from the official image (Ubuntu's nodejs is 18).
 COPY --from=node /usr/local/bin/node /usr/local/bin/node

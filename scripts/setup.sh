@@ -47,6 +47,28 @@ if ! fresh lab requirements/lab.lock.txt || [ ! -x .venv/bin/jupyter-lab ]; then
   stamp lab requirements/lab.lock.txt
 fi
 
+# CookingWorld (notes/cookingworld.md): the textworld-express package in the same venv (its Python API is
+# the reference the tests and the bench compare against) and our JVM main, compiled against the package's
+# own jar into build/cookingworld/ (ignored; nothing compiled is committed). javac is needed, not only java.
+if ! command -v java >/dev/null 2>&1 || ! command -v javac >/dev/null 2>&1; then
+  echo "setup: CookingWorld needs a Java 17+ JDK (java and javac on PATH; Debian/Ubuntu: apt-get install openjdk-17-jdk-headless)" >&2
+  exit 1
+fi
+CW_SOURCES=(lib/cookingworld/jvm/*.java)
+CW_BUILD=build/cookingworld
+if ! fresh cookingworld requirements/cookingworld.lock.txt "${CW_SOURCES[@]}" || [ ! -f "$CW_BUILD/sources.sha256" ]; then
+  echo "setup: CookingWorld engine (textworld-express + JVM main)" >&2
+  .venv/bin/pip install -q --disable-pip-version-check --no-deps -r requirements/cookingworld.lock.txt
+  jar=$(.venv/bin/python -c 'import importlib.util, os; print(os.path.join(os.path.dirname(importlib.util.find_spec("textworld_express").origin), "textworld-express.jar"))')
+  [ -f "$jar" ] || { echo "setup: textworld-express installed without its jar ($jar)" >&2; exit 1; }
+  rm -rf "$CW_BUILD.tmp" && mkdir -p "$CW_BUILD.tmp"
+  javac -nowarn --release 17 -encoding UTF-8 -cp "$jar" -d "$CW_BUILD.tmp/classes" "${CW_SOURCES[@]}"
+  echo "$jar" > "$CW_BUILD.tmp/jar-path.txt"
+  sha256sum "${CW_SOURCES[@]}" > "$CW_BUILD.tmp/sources.sha256"   # the client refuses classes built from other sources
+  rm -rf "$CW_BUILD" && mv "$CW_BUILD.tmp" "$CW_BUILD"
+  stamp cookingworld requirements/cookingworld.lock.txt "${CW_SOURCES[@]}"
+fi
+
 # The Python trainer (trainer/, notes/trainer.md) goes into the same venv, exact pins, --no-deps.
 # uv rather than pip for it: the set is several GB of wheels (torch and the CUDA libraries its
 # PyPI build links), and uv's parallel downloads take a fresh install from ~3 min to ~1 min on 2 cores.
