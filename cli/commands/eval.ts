@@ -13,7 +13,7 @@ import { checkInputFile, ensureOutputFile } from "../../lib/util/paths";
 import { silentProgress, terminalProgress } from "../../lib/util/progress";
 import { makeKitchen } from "../../lib/kitchen/index";
 import { ENDPOINT_DEFAULTS, EndpointPolicyOptions, PromptConfig } from "../../lib/agent/index";
-import { extendedProtocol, paperProtocol, parseSeeds, parseTasks, Protocol } from "../../lib/eval/protocol";
+import { extendedProtocol, paperProtocol, parseSeeds, parseTasks, Protocol, oneFamily, checkProtocolSeeds } from "../../lib/eval/protocol";
 import { episodeSettings, evaluateRun } from "../../lib/eval/evaluate";
 import { contractSummary } from "../../lib/eval/metrics";
 import { makePolicy, POLICY_KINDS, PolicySpec } from "../../lib/workflows/policies";
@@ -132,11 +132,15 @@ type Given = Set<keyof typeof EVAL_FLAGS & string>;
 export function protocolOf(v: Values): Protocol {
   const name = v.protocol;
   if (v["seeds-per-task"] !== undefined && name !== "extended") throw new UserError("--seeds-per-task needs --protocol extended");
-  const base = name === "paper" ? paperProtocol() : extendedProtocol(undefined, v["seeds-per-task"] ?? 100);
-  const tasks = v.tasks !== undefined ? parseTasks(v.tasks) : base.tasks;
+  // The tasks decide the environment family, whose evaluation seeds the protocol plays.
+  const tasks = v.tasks !== undefined ? parseTasks(v.tasks) : undefined;
+  const env = tasks ? oneFamily(tasks) : "robotouille";
+  const base = name === "paper" ? paperProtocol(env) : extendedProtocol(tasks ?? undefined, v["seeds-per-task"] ?? 100);
   const seeds = v.seeds !== undefined ? parseSeeds(v.seeds) : base.seeds;
   const custom = v.seeds !== undefined || v.timeout !== undefined;
-  return { name: custom ? "custom" : base.name, tasks, seeds };
+  const protocol = { name: custom ? "custom" : base.name, tasks: tasks ?? base.tasks, seeds };
+  checkProtocolSeeds(protocol);
+  return protocol;
 }
 
 /** `--history K`: 0, K or all. */

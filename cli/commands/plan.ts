@@ -1,14 +1,12 @@
 /**
- * `stgrpo plan <task> [--seed N] [--json]` — the expert's optimal plan (docs/design.md contract:
+ * `stgrpo plan <task> [--seed N] [--json]` — the expert's shortest plan (docs/design.md contract:
  * `{"length","actions","expanded","ms"}`): the shortest plan, and among shortest plans the one with
- * the lexicographically smallest valid-action indices (lib/expert/planner.ts).
+ * the lexicographically smallest valid-action indices (lib/expert/experts.ts).
  */
 import { Command, printJson, SEED_FLAG, taskAndSeed } from "../command";
 import { flagTable, usageText } from "../flags";
 import { writeErr, writeOut } from "../output";
-import { Kitchen } from "../../lib/kitchen/kitchen";
-import { loadLayout } from "../../lib/kitchen/instantiate";
-import { expertPlan } from "../../lib/expert/planner";
+import { planAnswer } from "../../lib/expert/experts";
 import { DEFAULT_MAX_EXPANDED } from "../../lib/expert/search";
 
 const FLAGS = flagTable({
@@ -20,44 +18,27 @@ const FLAGS = flagTable({
 
 const usage = usageText({
   synopsis: "usage: stgrpo plan <task> [--seed N] [--json] [--all-optimal] [--max-expanded N]",
-  about: `Print an optimal plan for <task>'s default layout, or Robotouille's procedural layout for seed N: the
-unique expert plan (shortest; among shortest plans, the first valid action at every step).`,
+  about: `Print an optimal plan for <task>'s default layout, Robotouille's procedural layout for seed N, or
+CookingWorld game N: the unique expert plan (shortest; among shortest plans, the first valid action at
+every step, in the engine's order). Robotouille plans with our A*, CookingWorld with the engine's exact search.`,
   flags: FLAGS,
   after: "Without --json: one action per line on stdout, a summary on stderr.",
 });
 
 export const plan: Command = {
   name: "plan",
-  summary: "print the expert's optimal plan for a layout (A*, unique tie-break)",
+  summary: "print the expert's shortest plan for a layout or game (unique tie-break)",
   usage,
   flags: [FLAGS],
   async run(argv) {
     const { task, seed, values } = taskAndSeed(argv, "stgrpo plan <task> [--seed N] [--json]", FLAGS);
-    const kitchen = Kitchen.fromLayout(loadLayout(task, seed));
-    const allOptimal = values["all-optimal"];
-    const p = expertPlan(kitchen, { maxExpanded: values["max-expanded"], allOptimal });
-    const ms = Math.round(p.ms * 1000) / 1000;
-    let optimal: string[][] | undefined;
-    if (p.optimalIndices) {
-      const walk = kitchen.clone();
-      optimal = p.optimalIndices.map((ks, t) => {
-        const valid = walk.validActions();
-        walk.step(p.actions[t]);
-        return ks.map((x) => valid[x]);
-      });
-    }
+    const p = planAnswer(task, seed, { maxExpanded: values["max-expanded"], allOptimal: values["all-optimal"] });
     if (values.json) {
-      printJson({ length: p.length, actions: p.actions, expanded: p.expanded, ms, ...(optimal ? { optimal_actions: optimal } : {}) });
+      printJson(p);
     } else {
-      writeOut(
-        p.actions
-          .map((a, t) => {
-            const alt = optimal && optimal[t].length > 1 ? `    (${optimal[t].length} optimal actions)` : "";
-            return a + alt + "\n";
-          })
-          .join(""),
-      );
-      writeErr(`${p.length} steps (optimal), ${p.expanded} states expanded, ${ms.toFixed(1)} ms\n`);
+      const optimal = p.optimal_actions;
+      writeOut(p.actions.map((a, t) => a + (optimal && optimal[t].length > 1 ? `    (${optimal[t].length} optimal actions)` : "") + "\n").join(""));
+      writeErr(`${p.length} steps (optimal), ${p.expanded} states expanded, ${p.ms.toFixed(1)} ms\n`);
     }
     return 0;
   },

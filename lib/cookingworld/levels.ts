@@ -18,27 +18,31 @@ export interface CookingWorldLevel {
   level: 1 | 2 | 3 | 4;
   params: CookingWorldParams;
   /**
-   * TODO(lead): the level's step limit and the episode timeout = ⌈1.5 × step limit⌉ (the paper's rule,
-   * 15/15/23/35 against 10/10/15/23). notes/cookingworld.md has the measured gold and shortest path
-   * lengths per level to set them from; null until decided.
+   * The level's step limit: the median length of the engine's gold path over the 1,000 train games (the
+   * benchmark's own expert, as Robotouille's `optimal_steps` are its typical expert lengths);
+   * test/cookingworld-levels.test.ts recomputes it from the engine.
    */
-  stepLimit: number | null;
-  timeout: number | null;
+  stepLimit: number;
+  /** The episode budget, the paper's rule: ⌈1.5 × step limit⌉ (the paper: 15/15/23/35 against 10/10/15/23). */
+  timeout: number;
 }
 
-const level = (n: 1 | 2 | 3 | 4, numLocations: number, numIngredients: number, numDistractorItems: number, includeDoors: 0 | 1): CookingWorldLevel => ({
+const level = (n: 1 | 2 | 3 | 4, numLocations: number, numIngredients: number, numDistractorItems: number, includeDoors: 0 | 1, stepLimit: number): CookingWorldLevel => ({
   task: `cookingworld-${n}`,
   level: n,
   params: { numLocations, numIngredients, numDistractorItems, includeDoors, limitInventorySize: 0 },
-  stepLimit: null,
-  timeout: null,
+  stepLimit,
+  timeout: Math.ceil(MAX_STEP_MULTIPLIER * stepLimit),
 });
 
+/** The paper's (and Robotouille's) episode budget: 1.5 × the step limit. */
+export const MAX_STEP_MULTIPLIER = 1.5;
+
 export const COOKINGWORLD_LEVELS: readonly CookingWorldLevel[] = [
-  level(1, 1, 1, 0, 0),
-  level(2, 3, 2, 2, 0),
-  level(3, 6, 3, 5, 1),
-  level(4, 6, 4, 8, 1),
+  level(1, 1, 1, 0, 0, 11),
+  level(2, 3, 2, 2, 0, 18),
+  level(3, 6, 3, 5, 1, 25),
+  level(4, 6, 4, 8, 1, 28),
 ];
 
 export const COOKINGWORLD_TASKS: readonly string[] = COOKINGWORLD_LEVELS.map((l) => l.task);

@@ -16,8 +16,11 @@ export interface EnvFamily {
   /** Is `id` one of this family's task ids (canonical or an accepted alias)? */
   owns(id: string): boolean;
   resolve(id: string): EnvTask;
-  /** A fresh episode of `task` on layout or game `seed` (null: Robotouille's hand-made default layout). */
-  make(task: EnvTask, seed: number | null): TextEnv;
+  /**
+   * A fresh episode of `task` on layout or game `seed` (null: Robotouille's hand-made default layout;
+   * Robotouille takes any integer seed, a bigint beyond 2^53 too, as its generator does).
+   */
+  make(task: EnvTask, seed: number | bigint | null): TextEnv;
   /** The first n evaluation seeds (the paper protocol plays 10, the extended one more of the same kind). */
   evaluationSeeds(n: number): (number | null)[];
   /** A one-line UserError when `seed` is not one evaluation may play (CookingWorld: outside the test fold). */

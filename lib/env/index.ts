@@ -5,13 +5,14 @@
  */
 import { UserError } from "../util/errors";
 import type { EnvFamily } from "./family";
+import { cookingworld } from "./cookingworld";
 import { robotouille } from "./robotouille";
 import type { EnvName, EnvTask, TextEnv } from "./types";
 
 export type { EnvFamily, EnvPrompt } from "./family";
 export type { EnvName, EnvTask, TextEnv } from "./types";
 
-export const ENV_FAMILIES: readonly EnvFamily[] = [robotouille];
+export const ENV_FAMILIES: readonly EnvFamily[] = [robotouille, cookingworld];
 
 /** The family of a name (`robotouille`, `cookingworld`). */
 export function envFamily(name: EnvName): EnvFamily {
@@ -42,7 +43,7 @@ export function isTaskId(id: string): boolean {
 }
 
 /** A fresh episode of a task on layout or game `seed`. */
-export function makeEnv(task: string | EnvTask, seed: number | null): TextEnv {
+export function makeEnv(task: string | EnvTask, seed: number | bigint | null): TextEnv {
   const t = typeof task === "string" ? resolveTask(task) : task;
   return envFamily(t.env).make(t, seed);
 }

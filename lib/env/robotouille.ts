@@ -3,7 +3,7 @@
  * ends with `Valid Actions:` and `Goal: …` — and its tasks are the paper's four and the ten synchronous
  * stems. Layouts are seeded by Robotouille's procedural generator (null: the hand-made default layout).
  */
-import { extendedSeeds, IN_CONTEXT_EXAMPLE, isTaskId, loadLayoutInfo, makeKitchen, PAPER_TASKS, resolveTask, SYNC_STEMS } from "../kitchen/index";
+import { extendedSeeds, IN_CONTEXT_EXAMPLE, isTaskId, Kitchen, loadLayout, loadLayoutInfo, PAPER_TASKS, resolveTask, SYNC_STEMS } from "../kitchen/index";
 import { UserError } from "../util/errors";
 import type { EnvTask, TextEnv } from "./types";
 import type { EnvFamily, TrainingLayout } from "./family";
@@ -16,7 +16,7 @@ export const robotouille: EnvFamily = {
   allTasks: SYNC_STEMS.map((s) => resolveTask(s).id),
   owns: (id) => isTaskId(id),
   resolve: (id): EnvTask => resolveTask(id),
-  make: (task, seed): TextEnv => makeKitchen(task.id, seed),
+  make: (task, seed): TextEnv => Kitchen.fromLayout(loadLayout(task.id, seed)),
   // 42·k, k = 1…n: the paper's ten (42…420) first.
   evaluationSeeds: (n) => extendedSeeds(n),
   checkEvaluationSeed: () => {},

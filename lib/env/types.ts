@@ -53,4 +53,10 @@ export interface TextEnv {
   key(): string;
   /** An object shared by this episode's states and clones and by no other layout or game (a cache scope). */
   readonly origin: object;
+  /**
+   * The state as the engine gives it: its own observation text (Robotouille renders the whole text,
+   * valid actions and goal included; CookingWorld's is the game's last message), the valid actions and
+   * the goal. What `stgrpo observe --json` and `stgrpo replay` print.
+   */
+  view(): { observation: string; validActions: string[]; goal: string };
 }

@@ -4,19 +4,22 @@
  * the A* planner with its unique tie-break (planner.ts). Each family's expert is chosen here, the one
  * place above lib/env that tells the engines apart.
  */
-import { resolveTask } from "../env/index";
+import { makeEnv, resolveTask } from "../env/index";
 import type { TextEnv } from "../env/types";
 import { Kitchen } from "../kitchen/kitchen";
 import { loadLayoutInfo } from "../kitchen/instantiate";
 import { UserError } from "../util/errors";
-import { optimalLength, planOptimal, PlanOptions } from "./planner";
+import { expertPlan, optimalLength, planOptimal, PlanOptions } from "./planner";
 import type { ReasoningStyle } from "./reasoning";
 import type { ExpertTrajectory } from "./record";
 import { kitchenTrajectory, TrajectoryInfo } from "./trajectory";
+import { CookingWorldEnv } from "../env/cookingworld";
+import { cookingWorldPlan, cookingWorldTrajectory, goldLength } from "./cookingworld";
 
 /** The expert's plan from `env`'s state: the unique tie-broken shortest plan (empty at the goal). */
 export function shortestPlan(env: TextEnv): string[] {
   if (env instanceof Kitchen) return planOptimal(env).actions;
+  if (env instanceof CookingWorldEnv) return cookingWorldPlan(env).actions;
   throw new UserError(`no expert for this environment (${env.constructor.name})`);
 }
 
@@ -27,12 +30,48 @@ export function shortestPlan(env: TextEnv): string[] {
 export function expertTrajectory(task: string, seed: number | null, opts: PlanOptions & { reasoning?: ReasoningStyle } = {}): { trajectory: ExpertTrajectory; info: TrajectoryInfo } {
   const t = resolveTask(task);
   if (t.env === "robotouille") return kitchenTrajectory(task, seed, opts);
-  throw new UserError(`no expert for ${t.id}`);
+  if (seed === null) throw new UserError(`${t.id} has no default game: give a seed`);
+  return cookingWorldTrajectory(t, seed, { reasoning: opts.reasoning, allOptimal: opts.allOptimal });
 }
 
-/** The optimal number of steps of a task's layout or game `seed` (planning only: no trajectory is built). */
+/** The length of the expert trajectory of a task's layout or game `seed` (Robotouille: the optimal length; CookingWorld: the gold path's), without building it. */
 export function expertLength(task: string, seed: number | null, opts: { maxExpanded?: number } = {}): number {
   const t = resolveTask(task);
   if (t.env === "robotouille") return optimalLength(Kitchen.fromLayout(loadLayoutInfo(task, seed).layout), opts);
-  throw new UserError(`no expert for ${t.id}`);
+  if (seed === null) throw new UserError(`${t.id} has no default game: give a seed`);
+  return goldLength(t, seed);
+}
+
+/** `stgrpo plan`'s answer (docs/design.md's contract): the expert's shortest plan from a layout or game's start. */
+export interface PlanAnswer {
+  length: number;
+  actions: string[];
+  /** States the search expanded (CookingWorld: states it reached). */
+  expanded: number;
+  ms: number;
+  /** Per step, every action that keeps the shortest remaining length (when asked for). */
+  optimal_actions?: string[][];
+}
+
+/** The expert's shortest plan of a task's layout or game `seed`, replayable from that seed to success. */
+export function planAnswer(task: string, seed: number | bigint | null, opts: { allOptimal?: boolean; maxExpanded?: number } = {}): PlanAnswer {
+  const t = resolveTask(task);
+  if (t.env === "cookingworld") {
+    if (seed === null || typeof seed === "bigint") throw new UserError(`${t.id} needs a game seed`);
+    const env = makeEnv(t, seed) as CookingWorldEnv;
+    const p = cookingWorldPlan(env);
+    return { length: p.actions.length, actions: p.actions, expanded: p.states, ms: p.millis, ...(opts.allOptimal ? { optimal_actions: p.optimal } : {}) };
+  }
+  const kitchen = Kitchen.fromLayout(loadLayoutInfo(task, seed).layout);
+  const p = expertPlan(kitchen, { maxExpanded: opts.maxExpanded, allOptimal: opts.allOptimal });
+  const answer: PlanAnswer = { length: p.length, actions: p.actions, expanded: p.expanded, ms: Math.round(p.ms * 1000) / 1000 };
+  if (p.optimalIndices) {
+    const walk = kitchen.clone();
+    answer.optimal_actions = p.optimalIndices.map((ks, t) => {
+      const valid = walk.validActions();
+      walk.step(p.actions[t]);
+      return ks.map((x) => valid[x]);
+    });
+  }
+  return answer;
 }

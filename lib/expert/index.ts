@@ -8,4 +8,5 @@ export * from "./record";
 export * from "./trajectory";
 export * from "./statespace";
 export * from "./experts";
+export * from "./cookingworld";
 export * from "./optima";

@@ -2,7 +2,8 @@
  * `Kitchen`: one synchronous Robotouille episode state behind the project's API
  * (observation text, valid actions, step, goal, clone, canonical key). See engine.ts for the rules.
  */
-import { UserError } from "../util/errors";
+import { InvalidActionError } from "../util/errors";
+export { InvalidActionError };
 import type { Layout } from "./layout";
 import type { EngineState, KitchenModel } from "./model";
 import { compileLayout } from "./compile";
@@ -12,16 +13,6 @@ import { ITEM_FLAGS } from "./domain";
 import { renderObservation } from "./observation";
 import { loadLayout } from "./instantiate";
 
-/** An action that is not valid in the current state. The CLI exits with code 2. */
-export class InvalidActionError extends UserError {
-  constructor(
-    readonly action: string,
-    validActions: readonly string[],
-  ) {
-    super(`invalid action ${JSON.stringify(action)}: not one of the ${validActions.length} valid actions`, 2);
-    this.name = "InvalidActionError";
-  }
-}
 
 /** A readable view of a state: where everything is (for pictures, planners and tests). */
 export interface KitchenSnapshot {
@@ -66,6 +57,11 @@ export class Kitchen {
     const out: string[] = new Array(this.nValid);
     for (let k = 0; k < this.nValid; k++) out[k] = this.model.actionStrings[this.ids[k]];
     return out;
+  }
+
+  /** The state as Robotouille gives it: its whole observation text, the valid actions, the goal. */
+  view(): { observation: string; validActions: string[]; goal: string } {
+    return { observation: this.observation(), validActions: this.validActions(), goal: this.goalDescription };
   }
 
   /** Number of valid actions (no allocation). */

@@ -24,3 +24,14 @@ export function systemErrorLine(e: unknown): string | null {
   if (!(err instanceof Error) || typeof err.code !== "string" || !/^E[A-Z0-9]+$/.test(err.code) || typeof err.syscall !== "string") return null;
   return err.message.split("\n")[0];
 }
+
+/** An action that is not valid in the current state (any environment). The CLI exits with code 2. */
+export class InvalidActionError extends UserError {
+  constructor(
+    readonly action: string,
+    validActions: readonly string[],
+  ) {
+    super(`invalid action ${JSON.stringify(action)}: not one of the ${validActions.length} valid actions`, 2);
+    this.name = "InvalidActionError";
+  }
+}

@@ -17,7 +17,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { makeKitchen } from "../kitchen/index";
+import { makeEnv } from "../env/index";
 import { gpuStatus } from "../trainer-client/gpu";
 import { UserError } from "../util/errors";
 import { writeFileAtomic } from "../util/files";
@@ -266,7 +266,7 @@ export async function theoremStudy(results: PolicyResult[], trajectories: Expert
     // A model trained on one task is checked on that task's layouts (its Theorem 3.2 row).
     const own = r.policy.trainedOn ? trajectories.filter((t) => t.task === r.policy.trainedOn) : trajectories;
     if (own.length === 0) continue;
-    const report = await singleTurnCheck(r.policy, own, { rollouts: cfg.rollouts, samples: cfg.samples, episodes: r.episodes, start: (task, seed) => makeKitchen(task, seed) });
+    const report = await singleTurnCheck(r.policy, own, { rollouts: cfg.rollouts, samples: cfg.samples, episodes: r.episodes, start: (task, seed) => makeEnv(task, seed) });
     out.push({ model: label, report });
   }
   return out;

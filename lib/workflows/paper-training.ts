@@ -8,7 +8,10 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PAPER_TASKS } from "../kitchen/index";
+import { PAPER } from "../config/paper";
+
+/** The paper's four tasks, in its order. */
+const PAPER_TASKS = Object.keys(PAPER.tasks);
 import { loadCurves } from "../report/curves";
 import { learningCurvesFigure } from "../report/figures";
 import { Profile, resultsDir } from "../util/profile";

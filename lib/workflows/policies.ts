@@ -5,7 +5,7 @@
  */
 import { EndpointPolicy, EndpointPolicyOptions, ExpertPolicy, RandomPolicy, uniformDistribution } from "../agent/index";
 import type { EvalPolicy } from "../eval/policy";
-import { resolveTask } from "../kitchen/index";
+import { resolveTask } from "../env/index";
 import { describeCheckpoint } from "../learn/checkpoints";
 import { loadPolicy } from "../learn/checkpoint";
 import { LearnedPolicy } from "../learn/policy";

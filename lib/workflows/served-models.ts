@@ -22,7 +22,7 @@ import * as path from "node:path";
 import { DEFAULT_PROMPT_CONFIG, PromptConfig } from "../agent/prompt";
 import type { EndpointPolicyOptions } from "../agent/endpoint";
 import { DATASET_PROMPT_CONFIG } from "../dataset/rows";
-import { PAPER_TASKS } from "../kitchen/index";
+import { PAPER } from "../config/paper";
 import { readEpisodes } from "../eval/evaluate";
 import { Protocol } from "../eval/protocol";
 import type { ExpertTrajectory } from "../expert/index";
@@ -62,7 +62,7 @@ export const TRAINED_ROW_NAMES = { sft: "Qwen2.5-1.5b (w/ SFT)", grpo: "Qwen2.5-
 export function paperModelSpecs(profile: Profile, opts: { tasks?: readonly string[]; trainerDir?: string } = {}): ServedModelSpec[] {
   const root = opts.trainerDir ?? resultsDir(profile, "trainer");
   const baselines = PAPER_BASELINES.map((b) => ({ ...b, trainedOn: null, prompt: { ...DEFAULT_PROMPT_CONFIG } }));
-  const trained = (opts.tasks ?? PAPER_TASKS).flatMap((task) =>
+  const trained = (opts.tasks ?? Object.keys(PAPER.tasks)).flatMap((task) =>
     (["sft", "grpo"] as const)
       .map((stage) => ({ stage, dir: path.join(root, task, stage, "final") }))
       .filter(({ dir }) => fs.existsSync(dir))
