@@ -30,7 +30,7 @@ const FLAGS = flagTable({
   tasks: { type: "string", arg: "T,…", help: "tasks; --task is the same", defaultText: PAPER_TASKS.join(",") },
   task: { type: "string", arg: "T", help: "the same as --tasks" },
   n: { type: "int", arg: "N", min: 1, help: "training layouts (trajectories) per task", default: DATASET_DEFAULTS.perTask },
-  "first-seed": { type: "int", arg: "S", help: "first candidate seed", default: DATASET_DEFAULTS.firstSeed },
+  "first-seed": { type: "int", arg: "S", help: "first candidate seed", defaultText: "the environment's: Robotouille 10000, CookingWorld 0" },
   seeds: { type: "string", arg: "LIST", help: "exactly these seeds instead (10000-10099 or 1,2,3); an evaluation layout among them is an error" },
   val: { type: "number", arg: "F", min: 0, max: 1, maxExclusive: true, help: "fraction of layouts held out for validation, the last in seed order", default: DATASET_DEFAULTS.valFraction },
   "eval-seeds": { type: "int", arg: "K", min: 1, help: "stay disjoint from seeds 42·k for k = 1…K", default: DATASET_DEFAULTS.evalSeedsPerTask },
@@ -88,7 +88,7 @@ function printSummary(stats: DatasetStats[]): void {
     writeOut(
       `${s.task}: ${s.layouts.total} trajectories (${s.layouts.train} train, ${s.layouts.val} val), ` +
         `${s.rows.train + s.rows.val} single-turn rows, length ${s.length.min}–${s.length.max} (mean ${s.length.mean.toFixed(2)}), ` +
-        `ambiguous states ${(100 * s.ambiguity.fraction).toFixed(1)}%, ` +
+        `ambiguous states ${s.ambiguity.states ? `${(100 * s.ambiguity.fraction).toFixed(1)}%` : "not measured"}, ` +
         `expert action already in the prompt's previous reasoning ${(100 * s.reasoning.leak.verbatim / Math.max(1, s.reasoning.leak.rows)).toFixed(1)}% (${s.reasoning.style})\n`,
     );
   }

@@ -2,8 +2,8 @@
  * The expert datasets: expert trajectories on training layouts, their single-turn rows, a
  * train/validation split and statistics, written under results/<profile>/expert/<task>/ (paths.ts).
  *
- * Training layouts are Robotouille procedural layouts for seeds firstSeed, firstSeed+1, … (default
- * 10000…), kept only when disjoint from every evaluation layout: the paper's seeds 42…420 and the
+ * Training layouts come from the task's environment family (lib/env). Robotouille's are procedural
+ * layouts for seeds firstSeed, firstSeed+1, … (default 10000…), kept only when disjoint from every evaluation layout: the paper's seeds 42…420 and the
  * extended protocol's 42·k (k = 1…100), compared on the seeds the generator *really* used (it retries
  * seed+1 silently when generation fails: 420 plays 421) and on the layouts themselves. Two training
  * seeds that generate the same layout (seed s fails and becomes s+1) count once.
@@ -30,8 +30,8 @@ export interface DatasetConfig {
   tasks: string[];
   /** Training layouts per task (trajectories). */
   perTask: number;
-  /** First candidate seed (default 10000, far above the evaluation seeds). */
-  firstSeed: number;
+  /** First candidate seed (default: the family's — Robotouille 10000, far above its evaluation seeds; CookingWorld 0, its train fold). */
+  firstSeed?: number;
   /** Fraction of each task's layouts held out for validation (the last ones in seed order). */
   valFraction: number;
   /** Evaluation seeds per task to stay disjoint from: 42·k for k = 1…evalSeedsPerTask. */
@@ -57,7 +57,6 @@ export interface DatasetConfig {
 export const DATASET_DEFAULTS: Readonly<DatasetConfig> = Object.freeze({
   tasks: [...envFamily("robotouille").paperTasks],
   perTask: PAPER.expert.trajectoriesPerTask,
-  firstSeed: 10000,
   valFraction: 0.1,
   evalSeedsPerTask: 100,
   reasoning: "full",
@@ -70,7 +69,7 @@ export const DATASET_DEFAULTS: Readonly<DatasetConfig> = Object.freeze({
 export function trainingLayouts(
   task: string,
   n: number,
-  firstSeed = DATASET_DEFAULTS.firstSeed,
+  firstSeed?: number,
   evalSeedsPerTask = DATASET_DEFAULTS.evalSeedsPerTask,
   seeds?: readonly number[],
 ): TrainingLayout[] {

@@ -113,6 +113,11 @@ export class CookingWorldEnv implements TextEnv {
     return this.history.length;
   }
 
+  /** The engine's inventory text at this state ("Inventory: …"). */
+  get inventory(): string {
+    return this.last.inventory.trim();
+  }
+
   /** The actions taken since reset (the engine's planner starts from the state they reach). */
   get actions(): readonly string[] {
     return this.history;

@@ -27,9 +27,8 @@ export function cookingWorldPlan(env: CookingWorldEnv): { actions: string[]; opt
 
 /** What the gold step's reasoning says: the game's goal and position, and as much of the remaining path as `style` asks. */
 function goldReasoning(env: CookingWorldEnv, rest: readonly string[], style: ReasoningStyle): string {
-  const obs = env.observation().split("\n");
-  const inventory = obs.find((l) => l.startsWith("Inventory:")) ?? "";
-  const lines = [`The game asks: ${env.goalDescription}`, `${inventory.trim()} I have taken ${env.steps} step${env.steps === 1 ? "" : "s"} so far.`];
+  const carried = env.inventory.replace(/^Inventory:\s*/, "").replace(/\s+/g, " ").trim();
+  const lines = [`The game asks: ${env.goalDescription}`, `I have taken ${env.steps} step${env.steps === 1 ? "" : "s"} so far. ${carried}`];
   if (style === "full") {
     lines.push(`My plan from here takes ${rest.length} step${rest.length === 1 ? "" : "s"}:`);
     rest.forEach((a, k) => lines.push(`${k + 1}. ${a}`));
