@@ -22,8 +22,14 @@
  */
 import { hashString } from "../util/rng";
 import { Scene, parseScene } from "./scene";
+import { featurizeText } from "./textfeatures";
 
 export interface FeatureConfig {
+  /**
+   * Which featuriser: "scene" (default; Robotouille's observation parsed into stacks, below) or "text"
+   * (any environment: lines and words only, textfeatures.ts). Checkpoints without it are "scene".
+   */
+  kind?: "scene" | "text";
   /** log2 of the hashed feature space. */
   bits: number;
   /** Add a goal-conjoined copy of every feature (task-specific weights). */
@@ -353,6 +359,7 @@ export function featurizeScene(scene: Scene, validActions: readonly string[], cf
 
 /** Featurise an observation text and its valid actions. */
 export function featurize(observation: string, validActions: readonly string[], cfg: FeatureConfig = DEFAULT_FEATURES): FeaturizedState {
+  if (cfg.kind === "text") return featurizeText(observation, validActions, cfg);
   return featurizeScene(parseScene(observation), validActions, cfg);
 }
 
