@@ -31,7 +31,7 @@ module.exports = {
       comment: "above lib/env, only the experts (lib/expert) and notebook 04's kitchen pages know which engine plays a task: everything else goes through lib/env",
       severity: "error",
       // (lib/workflows/kitchen-and-expert.ts is notebook 04's glue: the Robotouille kitchen itself, drawn and planned.)
-      from: { path: "^lib/(agent|dataset|eval|learn|trainer-client|report|workflows)/", pathNot: "^lib/workflows/(kitchen-and-expert\\.ts|study/)" },
+      from: { path: "^lib/(agent|dataset|eval|learn|trainer-client|report|workflows)/", pathNot: "^lib/workflows/kitchen-and-expert\\.ts" },
       to: { path: "^lib/(kitchen|cookingworld)/" },
     },
     ...upward,

@@ -10,6 +10,7 @@ import { Kitchen } from "../kitchen/kitchen";
 import { loadLayoutInfo } from "../kitchen/instantiate";
 import { UserError } from "../util/errors";
 import { expertPlan, optimalLength, planOptimal, PlanOptions } from "./planner";
+import { BudgetExceeded } from "./search";
 import type { ReasoningStyle } from "./reasoning";
 import type { ExpertTrajectory } from "./record";
 import { kitchenTrajectory, TrajectoryInfo } from "./trajectory";
@@ -74,4 +75,30 @@ export function planAnswer(task: string, seed: number | bigint | null, opts: { a
     });
   }
   return answer;
+}
+
+/**
+ * The expert's action at a state and every action that keeps the shortest remaining length, or why
+ * there are none: the goal is unreachable from here ("dead end"), or the search ran out of budget.
+ */
+export function expertChoice(env: TextEnv, opts: { maxExpanded?: number } = {}): { expert: string; optimal: string[] } | "dead end" | "over budget" {
+  try {
+    if (env instanceof CookingWorldEnv) {
+      const p = cookingWorldPlan(env);
+      return p.actions.length ? { expert: p.actions[0], optimal: p.optimal[0] } : "dead end";
+    }
+    if (!(env instanceof Kitchen)) throw new UserError(`no expert for this environment (${env.constructor.name})`);
+    const plan = expertPlan(env, { maxExpanded: opts.maxExpanded });
+    if (plan.length === 0) return "dead end";
+    const optimal: string[] = [];
+    for (const a of env.validActions()) {
+      const c = env.clone();
+      c.step(a);
+      if (optimalLength(c, { maxExpanded: opts.maxExpanded }) === plan.length - 1) optimal.push(a);
+    }
+    return { expert: plan.actions[0], optimal };
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    return e instanceof BudgetExceeded || /within|budget|time limit/i.test(e.message) ? "over budget" : "dead end";
+  }
 }

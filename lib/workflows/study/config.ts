@@ -19,7 +19,10 @@
  */
 import { UserError } from "../../util/errors";
 import type { Profile } from "../../util/profile";
-import { PAPER_TASKS } from "../../kitchen/index";
+import { envFamily } from "../../env/index";
+import type { FeatureConfig } from "../../learn/features";
+
+const PAPER_TASKS = envFamily("robotouille").paperTasks;
 import { SFT_DEFAULTS, SftConfig } from "../../learn/sft";
 import { GRPO_DEFAULTS, GrpoConfig } from "../../learn/grpo";
 import { MULTITURN_DEFAULTS, MultiTurnConfig } from "../../learn/multiturn";
@@ -49,7 +52,9 @@ export interface StudyConfig {
   /** Training seeds (runs); the report takes mean and 95% t interval across them. */
   seeds: number[];
   /** Expert data (lib/expert's generateExpertData): layouts per task, validation fraction, first seed. */
-  expert: { perTask: number; valFraction: number; firstSeed: number };
+  expert: { perTask: number; valFraction: number; firstSeed?: number };
+  /** The learners' features (default: lib/learn's, Robotouille's scene featuriser; "text" for any environment). */
+  features?: Partial<FeatureConfig>;
   sft: Partial<SftConfig>;
   grpo: Partial<GrpoConfig>;
   /** Multi-turn GRPO settings; its budget `envSteps` is always the matching GRPO run's samples. */

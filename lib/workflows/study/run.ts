@@ -10,10 +10,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { spawn } from "node:child_process";
-import { EVAL_SEEDS, resolveTask, TaskInfo } from "../../kitchen/index";
+import { familyOf, resolveTask } from "../../env/index";
+import type { EnvTask } from "../../env/types";
 import { ExpertPolicy, Policy } from "../../agent/index";
 import { evaluateRun } from "../../eval/evaluate";
-import { extendedSeeds } from "../../kitchen/index";
 import { expertPaths, loadExpertDataset } from "../../dataset/paths";
 import { generateExpertData } from "../../dataset/generate";
 import { UserError } from "../../util/errors";
@@ -22,6 +22,7 @@ import { REPO_ROOT } from "../../util/profile";
 import { ProgressSink, silentProgress, throttled } from "../../util/progress";
 import { loadPolicy, untrainedPolicy } from "../../learn/checkpoint";
 import { exampleFromRecord, featurizeExamples, TrainState } from "../../learn/data";
+import { DEFAULT_FEATURES, FeatureConfig } from "../../learn/features";
 import { trainGrpo } from "../../learn/grpo";
 import { StartLayout, trainMultiTurn } from "../../learn/multiturn";
 import { LearnedPolicy } from "../../learn/policy";
@@ -93,6 +94,11 @@ function expertDone(cfg: StudyConfig, task: string): boolean {
   return true;
 }
 
+/** The learners' feature config: lib/learn's defaults with the study's changes (CookingWorld: the text featuriser). */
+export function studyFeatures(cfg: StudyConfig): FeatureConfig {
+  return { ...DEFAULT_FEATURES, ...cfg.sft.features, ...cfg.features };
+}
+
 /** A task's training data, featurised once per process. */
 interface TaskData {
   train: TrainState[];
@@ -102,8 +108,9 @@ interface TaskData {
 
 function loadTaskData(cfg: StudyConfig, task: string): TaskData {
   const rows = (split: "train" | "val") => loadExpertDataset(task, { profile: cfg.profile, root: expertRoot(cfg), split }).map((r, i) => exampleFromRecord(r, `${task} ${split} row ${i + 1}`));
-  const train = featurizeExamples(rows("train"));
-  const val = cfg.expert.valFraction > 0 ? featurizeExamples(rows("val")) : [];
+  const features = studyFeatures(cfg);
+  const train = featurizeExamples(rows("train"), features);
+  const val = cfg.expert.valFraction > 0 ? featurizeExamples(rows("val"), features) : [];
   const seen = new Set<string>();
   const layouts: StartLayout[] = [];
   for (const s of train) {
@@ -122,7 +129,7 @@ async function trainRun(cfg: StudyConfig, run: ModelRun, byKey: Map<string, Mode
   const common = { out: run.dir, evalStates: data.val, progress, onMetrics };
   const init = run.parent ? loadPolicy(byKey.get(run.parent)!.dir) : undefined;
   if (run.algo === "sft") {
-    await trainSft(data.train, { ...cfg.sft, ...arm.sft, seed: run.seed }, common);
+    await trainSft(data.train, { ...cfg.sft, ...arm.sft, features: studyFeatures(cfg), seed: run.seed }, common);
   } else if (run.algo === "grpo") {
     await trainGrpo(data.train, { ...cfg.grpo, beta: run.beta ?? cfg.grpo.beta, seed: run.seed }, { ...common, init });
   } else {
@@ -133,8 +140,9 @@ async function trainRun(cfg: StudyConfig, run: ModelRun, byKey: Map<string, Mode
   }
 }
 
-function protocolSeeds(name: string, n: number): number[] {
-  return name === "paper" ? [...EVAL_SEEDS] : extendedSeeds(n);
+/** A protocol's evaluation seeds for the study's environment (the paper protocol plays ten). */
+function protocolSeeds(cfg: StudyConfig, name: string, n: number): (number | null)[] {
+  return familyOf(cfg.tasks[0]).evaluationSeeds(name === "paper" ? 10 : n);
 }
 
 /** Whether an episode file already holds `n` episodes of this run and model. */
@@ -175,9 +183,9 @@ export function studyJobs(cfg: StudyConfig, opts: Pick<StudyOptions, "onMetrics"
     });
   }
   for (const protocol of studyProtocols(cfg)) {
-    const seeds = protocolSeeds(protocol.name, protocol.seeds);
+    const seeds = protocolSeeds(cfg, protocol.name, protocol.seeds);
     const tasks = cfg.evalTasks.map((t) => resolveTask(t));
-    const evalJob = (id: string, task: string | null, file: string, runId: string, model: string, n: number, make: () => { policy: Policy; trainedOn: string | null; tasks: TaskInfo[] }): Job => ({
+    const evalJob = (id: string, task: string | null, file: string, runId: string, model: string, n: number, make: () => { policy: Policy; trainedOn: string | null; tasks: EnvTask[] }): Job => ({
       id,
       stage: "eval",
       task,
@@ -191,7 +199,7 @@ export function studyJobs(cfg: StudyConfig, opts: Pick<StudyOptions, "onMetrics"
     for (const seed of cfg.seeds) {
       jobs.push(
         evalJob(`eval ${protocol.name} untrained-s${seed}`, null, referenceFile(cfg, protocol.name, `untrained-s${seed}`), `s${seed}`, "untrained", tasks.length * seeds.length, () => ({
-          policy: new LearnedPolicy(untrainedPolicy(), { name: "untrained", temperature: 1, seed }),
+          policy: new LearnedPolicy(untrainedPolicy(cfg.features), { name: "untrained", temperature: 1, seed }),
           trainedOn: null,
           tasks,
         })),

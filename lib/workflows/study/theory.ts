@@ -14,13 +14,10 @@
  * its off-path states; the summary compares them.
  */
 import * as fs from "node:fs";
-import { Kitchen, makeKitchen } from "../../kitchen/index";
+import { familyOf, makeEnv } from "../../env/index";
+import type { TextEnv } from "../../env/types";
 import { singleTurnCheck, SingleTurnReport } from "../../eval/singleturn";
-import { extendedSeeds } from "../../kitchen/index";
-import { expertPlan, optimalLength } from "../../expert/planner";
-import { BudgetExceeded } from "../../expert/search";
-import { expertTrajectory } from "../../expert/experts";
-import { UserError } from "../../util/errors";
+import { expertChoice, expertTrajectory } from "../../expert/experts";
 import { readJsonFile, readJsonl, writeFileAtomic } from "../../util/files";
 import { Progress, ProgressSink } from "../../util/progress";
 import { LoadedPolicy, loadPolicy, untrainedPolicy } from "../../learn/checkpoint";
@@ -89,28 +86,15 @@ export function theoryDone(cfg: StudyConfig, task: string): boolean {
 }
 
 /** The evaluation layouts whose expert trajectories the checks walk (the paper's seeds first). */
-export function theoryLayouts(cfg: StudyConfig): number[] {
-  return extendedSeeds(cfg.theory.layouts);
+export function theoryLayouts(cfg: StudyConfig): (number | null)[] {
+  return familyOf(cfg.tasks[0]).evaluationSeeds(cfg.theory.layouts);
 }
 
 const PLAN_BUDGET = 300_000;
 
 /** The expert's action and the optimal actions at a state, or why there are none. */
-function expertAt(k: Kitchen): { expert: string; optimal: string[] } | "dead end" | "over budget" {
-  try {
-    const plan = expertPlan(k, { maxExpanded: PLAN_BUDGET });
-    if (plan.length === 0) return "dead end";
-    const optimal: string[] = [];
-    for (const a of k.validActions()) {
-      const c = k.clone();
-      c.step(a);
-      if (optimalLength(c, { maxExpanded: PLAN_BUDGET }) === plan.length - 1) optimal.push(a);
-    }
-    return { expert: plan.actions[0], optimal };
-  } catch (e) {
-    if (!(e instanceof UserError)) throw e;
-    return e instanceof BudgetExceeded ? "over budget" : "dead end";
-  }
+function expertAt(env: TextEnv): { expert: string; optimal: string[] } | "dead end" | "over budget" {
+  return expertChoice(env, { maxExpanded: PLAN_BUDGET });
 }
 
 /**
@@ -118,32 +102,32 @@ function expertAt(k: Kitchen): { expert: string; optimal: string[] } | "dead end
  * (before an action) that are not on the expert trajectory of that layout, distinct, at most `limit`
  * taken round-robin over the layouts so that no single layout fills the sample.
  */
-export function offPathStates(task: string, episodes: { seed: number | null; actions: string[] }[], expertActions: Map<number | null, string[]>, limit: number): { seed: number | null; t: number; kitchen: Kitchen }[] {
-  const perLayout: { seed: number | null; t: number; kitchen: Kitchen }[][] = [];
+export function offPathStates(task: string, episodes: { seed: number | null; actions: string[] }[], expertActions: Map<number | null, string[]>, limit: number): { seed: number | null; t: number; env: TextEnv }[] {
+  const perLayout: { seed: number | null; t: number; env: TextEnv }[][] = [];
   for (const ep of episodes) {
     const expert = expertActions.get(ep.seed);
     if (!expert) continue;
     const onPath = new Set<string>();
-    const e = makeKitchen(task, ep.seed);
+    const e = makeEnv(task, ep.seed);
     onPath.add(e.key());
     for (const a of expert) {
       e.step(a);
       onPath.add(e.key());
     }
-    const k = makeKitchen(task, ep.seed);
+    const k = makeEnv(task, ep.seed);
     const seen = new Set<string>();
-    const here: { seed: number | null; t: number; kitchen: Kitchen }[] = [];
+    const here: { seed: number | null; t: number; env: TextEnv }[] = [];
     ep.actions.forEach((a, t) => {
       const key = k.key();
       if (!onPath.has(key) && !seen.has(key) && !k.isDone()) {
         seen.add(key);
-        here.push({ seed: ep.seed, t, kitchen: k.clone() });
+        here.push({ seed: ep.seed, t, env: k.clone() });
       }
       k.step(a);
     });
     perLayout.push(here);
   }
-  const out: { seed: number | null; t: number; kitchen: Kitchen }[] = [];
+  const out: { seed: number | null; t: number; env: TextEnv }[] = [];
   for (let i = 0; out.length < limit && perLayout.some((l) => l.length > i); i++) {
     for (const l of perLayout) if (l[i] && out.length < limit) out.push(l[i]);
   }
@@ -162,7 +146,7 @@ export async function runTheory(cfg: StudyConfig, task: string, sink: ProgressSi
   const policies = new Map<string, LoadedPolicy>();
   const policyOf = (m: { name: string; run: ModelRun | null }) => {
     let p = policies.get(m.name);
-    if (!p) policies.set(m.name, (p = m.run ? loadPolicy(m.run.dir) : untrainedPolicy()));
+    if (!p) policies.set(m.name, (p = m.run ? loadPolicy(m.run.dir) : untrainedPolicy(cfg.features)));
     return p;
   };
   for (const m of models) {
@@ -172,7 +156,7 @@ export async function runTheory(cfg: StudyConfig, task: string, sink: ProgressSi
       const report = await singleTurnCheck({ policy, distribution: (o, v) => policy.probs(o, v) }, trajectories, {
         rollouts: cfg.theory.rollouts,
         seed: 0,
-        start: (t, s) => makeKitchen(t, s),
+        start: (t, s) => makeEnv(t, s),
       });
       const parent = m.run?.parent ? runs.find((r) => r.key === m.run!.parent) ?? null : null;
       const rec: TheoryRecord = {
@@ -205,12 +189,12 @@ export async function runTheory(cfg: StudyConfig, task: string, sink: ProgressSi
         overBudget = 0;
       const states: OffPathState[] = [];
       for (const s of picked) {
-        const ex = expertAt(s.kitchen);
+        const ex = expertAt(s.env);
         if (ex === "dead end") deadEnds++;
         else if (ex === "over budget") overBudget++;
         else {
-          const obs = s.kitchen.observation();
-          const valid = s.kitchen.validActions();
+          const obs = s.env.observation();
+          const valid = s.env.validActions();
           const p: Record<string, [number, number]> = {};
           for (const r of family) {
             const probs = new LearnedPolicy(policyOf({ name: runName(r), run: r })).probs(obs, valid);
