@@ -20,6 +20,7 @@ import { findingsTally } from "../../lib/workflows/study/markdown";
 
 const FLAGS = flagTable({
   profile: { type: "choice", choices: PROFILES, help: "ci (tiny, runs in make test) or cpu (make reproduce)", defaultText: "$PROFILE, else cpu" },
+  env: { type: "choice", choices: ["robotouille", "cookingworld"], default: "robotouille", help: "the environment: Robotouille (the paper's four tasks) or CookingWorld (its four levels; results under results/<profile>/cookingworld/)" },
   tasks: { type: "string", arg: "T,…", help: "training tasks", defaultText: "the profile's" },
   "eval-tasks": { type: "string", arg: "T,…", help: "tasks every cross-task model is evaluated on", defaultText: "the profile's" },
   seeds: { type: "string", arg: "LIST", help: "training seeds, e.g. 0,1,2", defaultText: "the profile's" },
@@ -38,7 +39,7 @@ const FLAGS = flagTable({
 });
 
 const usage = usageText({
-  synopsis: "usage: stgrpo study [--profile ci|cpu] [--tasks T,…] [--eval-tasks T,…] [--seeds 0,1,2] [--root DIR] [--stages S,…] [--workers N] [--max-jobs N] [--config] [--json]",
+  synopsis: "usage: stgrpo study [--profile ci|cpu] [--env robotouille|cookingworld] [--tasks T,…] [--eval-tasks T,…] [--seeds 0,1,2] [--root DIR] [--stages S,…] [--workers N] [--max-jobs N] [--config] [--json]",
   about: `The CPU-scale study of lib/learn (notebook 05, headless): expert data (lib/expert) → SFT (8 epochs,
 batch 8) → single-turn GRPO from SFT with the expert-action reward (β = 0.001, and a β sweep) → a
 multi-turn baseline (trajectory-level GRPO with the sparse success reward at the same number of
@@ -81,7 +82,7 @@ export const study: Command = {
     if (values["eval-tasks"]) overrides.evalTasks = parseTasks(values["eval-tasks"]).map((t) => t.id);
     if (values.seeds) overrides.seeds = parseSeedList(values.seeds);
     if (values.root) overrides.root = ensureOutputDir(values.root, "--root");
-    const cfg = studyConfig(profile, overrides);
+    const cfg = studyConfig(profile, overrides, values.env);
     let stages: Stage[] | undefined;
     if (values.stages) {
       stages = values.stages.split(",").map((s) => s.trim()) as Stage[];

@@ -55,12 +55,24 @@ function readState(observation: string): TextState {
     if (inInventory) for (const w of ws) inventory.add(w);
     lines.push(ws);
   }
+  // Each word's context: the distinct words of the lines it appears in, in order, at most CONTEXT_CAP.
   const context = new Map<string, string[]>();
+  const members = new Map<string, Set<string>>();
   for (const ws of lines) {
-    for (const w of ws) {
+    const uniq = [...new Set(ws)];
+    for (const w of uniq) {
       let c = context.get(w);
-      if (!c) context.set(w, (c = []));
-      for (const x of ws) if (x !== w && c.length < CONTEXT_CAP && !c.includes(x)) c.push(x);
+      let m = members.get(w);
+      if (!c || !m) {
+        context.set(w, (c = []));
+        members.set(w, (m = new Set([w])));
+      }
+      for (let i = 0; i < uniq.length && c.length < CONTEXT_CAP; i++) {
+        if (!m.has(uniq[i])) {
+          m.add(uniq[i]);
+          c.push(uniq[i]);
+        }
+      }
     }
   }
   return { lines, first: new Set(lines[0] ?? []), inventory, goal: new Set(words(goalLine.slice(5))), goalText: goalLine, context };
@@ -93,7 +105,11 @@ function mix(h: number, x: number): number {
   return h >>> 0;
 }
 
-/** φ for every candidate of one state, hashed into 2^bits (the same CSR layout as the scene featuriser). */
+/**
+ * φ for every candidate of one state, hashed into 2^bits (the same CSR layout as the scene featuriser).
+ * The same features as `textFeatureParts`, computed from part hashes: each distinct part string is hashed
+ * once per state, and an argument word's parts are built once per state however many candidates name it.
+ */
 export function featurizeText(
   observation: string,
   validActions: readonly string[],
@@ -103,34 +119,57 @@ export function featurizeText(
   const seeds: number[] = [];
   if (cfg.shared) seeds.push(hashString("S"));
   if (cfg.goalConjunction) seeds.push(hashString(`G:${state.goalText}`));
+  const partHash = new Map<string, number>();
+  const h = (p: string) => {
+    let x = partHash.get(p);
+    if (x === undefined) partHash.set(p, (x = hashString(p)));
+    return x;
+  };
+  // An argument word's feature parts (after the template part), as in textFeatureParts.
+  const wordParts = new Map<string, number[][]>();
+  const partsOf = (a: string): number[][] => {
+    let ps = wordParts.get(a);
+    if (!ps) {
+      const w = h(`w:${a}`);
+      const inv = h(`inv:${state.inventory.has(a) ? 1 : 0}`);
+      ps = [[w], [inv, w], [inv], [h(`msg:${state.first.has(a) ? 1 : 0}`)], [h(`goal:${state.goal.has(a) ? 1 : 0}`)], [h(`seen:${state.context.has(a) ? 1 : 0}`)]];
+      for (const c of state.context.get(a) ?? []) {
+        const ctx = h(`ctx:${c}`);
+        ps.push([ctx], [w, ctx]);
+      }
+      wordParts.set(a, ps);
+    }
+    return ps;
+  };
   const seenKey = new Map<string, number>();
   const perVerb = new Map<string, number>();
   const offsets = new Int32Array(validActions.length + 1);
   const indices: number[] = [];
-  const partHash = new Map<string, number>();
-  const hashOf = (p: string) => {
-    let h = partHash.get(p);
-    if (h === undefined) partHash.set(p, (h = hashString(p)));
-    return h;
-  };
   const mask = (1 << cfg.bits) - 1;
+  const set = new Set<number>();
   validActions.forEach((action, k) => {
     const ws = words(action);
+    const verb = ws[0] ?? "";
+    const args = ws.slice(1);
     const key = ws.join(" ");
     const rank = seenKey.get(key) ?? 0;
     seenKey.set(key, rank + 1);
-    const order = perVerb.get(ws[0] ?? "") ?? 0;
-    perVerb.set(ws[0] ?? "", order + 1);
-    const set = new Set<number>();
-    for (const parts of textFeatureParts(state, action, rank, order)) {
-      for (const seed of seeds) {
-        let h = seed;
-        for (const p of parts) h = mix(h, hashOf(p));
-        set.add(h & mask);
+    const order = perVerb.get(verb) ?? 0;
+    perVerb.set(verb, order + 1);
+    const T = h(`v:${verb}`);
+    const rest: number[][] = [[], [h(`a:${args.join(" ")}`)], [h(`rank:${Math.min(rank, 3)}`)], [h(`order:${Math.min(order, 5)}`)]];
+    for (const a of args) rest.push(...partsOf(a));
+    set.clear();
+    for (const seed of seeds) {
+      const base = mix(seed, T);
+      for (const parts of rest) {
+        let x = base;
+        for (const p of parts) x = mix(x, p);
+        set.add(x & mask);
       }
     }
     const sorted = [...set].sort((a, b) => a - b);
-    indices.push(...sorted);
+    for (const x of sorted) indices.push(x);
     offsets[k + 1] = indices.length;
   });
   return { n: validActions.length, offsets, indices: Int32Array.from(indices) };

@@ -130,7 +130,7 @@ export function findingsSectionMarkdown(s: StudySummary, protocol: string): stri
 /** The whole summary; `tables` holds each protocol's `resultTablesMarkdown`. */
 export function summaryMarkdown(s: StudySummary, tables: Record<string, string>): string {
   const parts: string[] = [];
-  parts.push(`# CPU-scale study — profile ${s.profile}\n`);
+  parts.push(`# CPU-scale study — profile ${s.profile}${s.config.env && s.config.env !== "robotouille" ? `, ${s.config.env}` : ""}\n`);
   parts.push(`Not the paper's GPU numbers: a log-linear policy over text features (lib/learn) on the paper's recipe. Tasks ${s.config.tasks.join(", ")}; training seeds ${s.config.seeds.join(", ")}; ${s.config.expert.perTask} expert layouts per task (${Math.round(s.config.expert.valFraction * 100)}% held out).\n`);
   parts.push(timingsMarkdown(s));
   for (const p of s.protocols) {

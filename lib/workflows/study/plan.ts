@@ -43,14 +43,19 @@ export interface ModelRun {
   dir: string;
 }
 
-/** A path under the study's results tree: `cfg.root`, else results/<profile>. */
+/** A path under the study's results tree: `cfg.root`, else results/<profile>[/<env>] (Robotouille's at the top). */
 export function studyPath(cfg: StudyConfig, ...parts: string[]): string {
-  return cfg.root ? path.join(cfg.root, ...parts) : resultsDir(cfg.profile, ...parts);
+  return cfg.root ? path.join(cfg.root, ...parts) : resultsDir(cfg.profile, ...envDir(cfg), ...parts);
+}
+
+/** The study's environment sub-directory: none for Robotouille (the paper's), the family's name otherwise. */
+export function envDir(cfg: StudyConfig): string[] {
+  return cfg.env && cfg.env !== "robotouille" ? [cfg.env] : [];
 }
 
 /** lib/expert's `root` option for the study's expert data (undefined: its default, results/<profile>/expert). */
 export function expertRoot(cfg: StudyConfig): string | undefined {
-  return cfg.root ? path.join(cfg.root, "expert") : undefined;
+  return cfg.root || envDir(cfg).length ? studyPath(cfg, "expert") : undefined;
 }
 
 const armSuffix = (arm: string) => (arm ? `-${arm}` : "");

@@ -18,7 +18,7 @@ import { readJsonFile, readJsonl, writeFileAtomic } from "../../util/files";
 import { figuresDir, repoPath } from "../../util/profile";
 import type { StudyConfig } from "./config";
 import { pairedComparison, PairedComparison } from "./compare";
-import { evalFile, modelLabel, ModelRun, referenceFile, studyDirs, studyProtocols, studyRuns } from "./plan";
+import { envDir, evalFile, modelLabel, ModelRun, referenceFile, studyDirs, studyProtocols, studyRuns } from "./plan";
 import { readTheory, TheoryRecord, OffPathRecord } from "./theory";
 import { resultTablesMarkdown, summaryMarkdown } from "./markdown";
 import type { Finding, ProtocolSummary, StudySummary, SummaryCell, TheoremSummaryRow, TheoryPairRow, TrainingRow } from "./types";
@@ -403,7 +403,7 @@ export function writeSummary(cfg: StudyConfig): StudySummary {
   const md = summaryMarkdown(s, tables);
   const json = linesJson(s) + "\n";
   // The committed copy (paper-figures/<profile>/study) only for the profile's own results tree.
-  const dirs = cfg.root ? [studyDirs(cfg).summary] : [studyDirs(cfg).summary, figuresDir(cfg.profile, "study")];
+  const dirs = cfg.root ? [studyDirs(cfg).summary] : [studyDirs(cfg).summary, figuresDir(cfg.profile, ...envDir(cfg), "study")];
   for (const dir of dirs) {
     writeFileAtomic(path.join(dir, "summary.json"), json);
     writeFileAtomic(path.join(dir, "summary.md"), md);
