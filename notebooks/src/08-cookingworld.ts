@@ -81,7 +81,7 @@ showMarkdown(expertGapMarkdown(await expertGapStudy(study.profile, { progress: n
 // (a CookingWorld step costs the engine and the text features, a Robotouille step microseconds).
 
 // %%
-const run = await runStudy(study, { progress: notebookProgress(), workers });
+const run = await runStudy(study, { progress: notebookProgress(), workers: workers });
 const summary = run.summary!;
 showMarkdown(timingsMarkdown(summary));
 
