@@ -129,7 +129,7 @@ type Values = FlagValues<typeof EVAL_FLAGS>;
 type Given = Set<keyof typeof EVAL_FLAGS & string>;
 
 /** The protocol the flags describe: --protocol, narrowed by --tasks, replaced by --seeds. */
-export function protocolOf(v: Values): Protocol {
+function protocolOf(v: Values): Protocol {
   const name = v.protocol;
   if (v["seeds-per-task"] !== undefined && name !== "extended") throw new UserError("--seeds-per-task needs --protocol extended");
   // The tasks decide the environment family, whose evaluation seeds the protocol plays.

@@ -32,7 +32,7 @@ action counts as valid (the expert's action is always taken to be valid).`,
 });
 
 /** Valid actions from a file: a JSON array, an observation's "Valid Actions:" block, or one per line. */
-export function readValidActions(file: string): string[] {
+function readValidActions(file: string): string[] {
   const text = readInputFile(file, "--valid-actions");
   const trimmed = text.trim();
   if (trimmed.startsWith("[")) {

@@ -29,7 +29,7 @@ function shorten(s: string, max = 80): string {
  * first thing wrong otherwise. Fields only the client library insists on (id, created, model, usage)
  * are filled in when a server leaves them out: they carry nothing the evaluation uses.
  */
-export function checkChatCompletionBody(text: string, contentType: string | null): Record<string, any> {
+function checkChatCompletionBody(text: string, contentType: string | null): Record<string, any> {
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -62,7 +62,7 @@ export const robotouille: EnvFamily = {
 };
 
 /** The evaluation layouts a task's training data must avoid: effective seeds and layout texts. */
-export function evaluationLayouts(task: string, evalSeedsPerTask: number): { effectiveSeeds: Set<number>; layouts: Set<string> } {
+function evaluationLayouts(task: string, evalSeedsPerTask: number): { effectiveSeeds: Set<number>; layouts: Set<string> } {
   const effectiveSeeds = new Set<number>();
   const layouts = new Set<string>([JSON.stringify(loadLayoutInfo(task, null).layout)]);
   for (const seed of extendedSeeds(evalSeedsPerTask)) {

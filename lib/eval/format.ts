@@ -7,7 +7,7 @@ import type { Metrics } from "./metrics";
 import type { PrefixRow, TheoremRow } from "./singleturn";
 
 /** `0.70 [0.40, 0.89]`; `—` for a missing value (the paper's sign for "no success"). */
-export function withInterval(x: number | null, ci: [number, number] | null, digits = 2): string {
+function withInterval(x: number | null, ci: [number, number] | null, digits = 2): string {
   if (x === null || !Number.isFinite(x)) return "—";
   return ci ? `${x.toFixed(digits)} [${ci[0].toFixed(digits)}, ${ci[1].toFixed(digits)}]` : x.toFixed(digits);
 }

@@ -28,11 +28,12 @@ function words(line: string): string[] {
   return line.split(/\s+/).map(ident).filter((w) => w && !STOP.has(w));
 }
 
-interface TextState {
+export interface TextState {
   lines: string[][];
   first: Set<string>;
   inventory: Set<string>;
   goal: Set<string>;
+  /** The goal line, identities abstracted: the seed of the goal-conjoined features. */
   goalText: string;
   /** For each word, the context words of the state lines it appears in (deduplicated, capped). */
   context: Map<string, string[]>;
@@ -40,7 +41,8 @@ interface TextState {
 
 const CONTEXT_CAP = 24;
 
-function readState(observation: string): TextState {
+/** The parts of the observation the text features read (exported for the reference path and tests). */
+export function readState(observation: string): TextState {
   const raw = observation.split("\n");
   const va = raw.indexOf("Valid Actions:");
   const goalLine = [...raw].reverse().find((l) => l.startsWith("Goal:")) ?? "";
@@ -75,7 +77,7 @@ function readState(observation: string): TextState {
       }
     }
   }
-  return { lines, first: new Set(lines[0] ?? []), inventory, goal: new Set(words(goalLine.slice(5))), goalText: goalLine, context };
+  return { lines, first: new Set(lines[0] ?? []), inventory, goal: new Set(words(goalLine.slice(5))), goalText: goalLine.replace(/\d+/g, "#"), context };
 }
 
 /** The feature parts of one candidate (each a conjunction), as readable strings joined later by `|`. */

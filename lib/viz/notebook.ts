@@ -12,7 +12,7 @@ function tslab(): typeof import("tslab") {
 }
 
 /** True when running inside a tslab kernel (the kernel sets JPY_PARENT_PID / the tslab display works). */
-export function inNotebook(): boolean {
+function inNotebook(): boolean {
   return Boolean(process.env.JPY_PARENT_PID) || process.argv.some((a) => a.includes("tslab"));
 }
 
@@ -31,12 +31,6 @@ export async function showFigure(spec: VegaLiteSpec, name: string, opts: { profi
 export function showMarkdown(md: string): void {
   if (inNotebook()) send(() => tslab().display.markdown(md));
   else console.log(md);
-}
-
-/** Show HTML in the notebook; print it elsewhere. */
-export function showHtml(html: string): void {
-  if (inNotebook()) send(() => tslab().display.html(html));
-  else console.log(html);
 }
 
 /**
