@@ -74,7 +74,7 @@ test("every plan of the 44 paper evaluation layouts replays to the goal exactly 
     t.true(k.isDone(), `${task}@${seed}`);
     (lengths[task] ??= []).push(p.length);
   }
-  // The optima reported in notes/kitchen-engine.md (BFS), where it finished.
+  // The optima of the default layouts (notes/expert.md, by an independent BFS over the original's rules), where it finished.
   t.deepEqual(lengths.cheese_sandwich.slice(1), [7, 8, 10, 11, 8, 14, 8, 8, 8, 5]);
   t.deepEqual(lengths.burger.slice(1), [8, 12, 14, 8, 8, 10, 8, 8, 8, 8]);
   t.deepEqual(lengths.cheese_burger.slice(1), [12, 12, 18, 18, 12, 13, 12, 12, 12, 10]);

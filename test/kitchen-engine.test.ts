@@ -50,11 +50,11 @@ test("the rebuilt 0_cheese_sandwich@126 layout reproduces the recorded initial o
 });
 
 // ---------------------------------------------------------------------------------------------
-// The spec's worked examples (notes/kitchen-engine.md)
+// Worked examples (notes/kitchen-engine.md, "The observation text")
 
 const burger = () => Kitchen.fromLayout(testLayouts()["synchronous/3_burger@default"]);
 
-test("§3.1: 3_burger default observation", (t) => {
+test("the observation text: 3_burger's default layout", (t) => {
   const obs = burger().observation();
   t.true(
     obs.startsWith(
@@ -78,7 +78,7 @@ test("§3.1: 3_burger default observation", (t) => {
   );
 });
 
-test("§7.8: the 8-step burger plan is done exactly at its end", (t) => {
+test("the 8-step burger plan is done exactly at its end", (t) => {
   const k = burger();
   const plan = [
     "Move robot1 from table1 to table3",
@@ -98,7 +98,7 @@ test("§7.8: the 8-step burger plan is done exactly at its end", (t) => {
   t.is(k.steps, 8);
 });
 
-test("§7.8: 4_cheeseburger starts with the top bun on the bottom bun", (t) => {
+test("4_cheeseburger starts with the top bun on the bottom bun", (t) => {
   const k = Kitchen.fromLayout(testLayouts()["synchronous/4_cheeseburger@default"]);
   t.deepEqual(k.validActions(), [
     "Move robot1 from table1 to table2",

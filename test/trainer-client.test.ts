@@ -1,5 +1,5 @@
 /**
- * lib/trainer's plumbing without training: the per-task plan and its printed commands, --set
+ * lib/trainer-client's plumbing without training: the per-task plan and its printed commands, --set
  * quoting, following a metrics file that is being written, progress lines, and `stgrpo trainer`'s
  * one-line errors (spawned for real).
  */

@@ -1,5 +1,5 @@
 /**
- * The paper profile's list of served models (lib/trainer/models.ts): the four prompted baselines with
+ * The paper profile's list of served models (lib/workflows/served-models.ts): the four prompted baselines with
  * Robotouille's ReAct prompt, then the trained rows of every task whose trainer run finished, with the
  * prompt they were trained on and the paper's row names (lib/report matches them without --match).
  * Serving and evaluating them end to end is smoke 4/4 in trainer-e2e.test.ts.

@@ -1,4 +1,4 @@
-"""`python -m trainer` — the Python trainer's command line (lib/trainer spawns it; so can you).
+"""`python -m trainer` — the Python trainer's command line (lib/trainer-client spawns it; so can you).
 
     python -m trainer sft   --config trainer/configs/paper-sft.yaml  [--set KEY=VALUE]...
     python -m trainer grpo  --config trainer/configs/paper-grpo.yaml [--set KEY=VALUE]...
@@ -24,7 +24,7 @@ from .data import TrainerError
 
 
 def die_with_parent() -> None:
-    """lib/trainer sets STGRPO_DIE_WITH_PARENT=1: a run or server whose notebook kernel or CLI died
+    """lib/trainer-client sets STGRPO_DIE_WITH_PARENT=1: a run or server whose notebook kernel or CLI died
     (even by SIGKILL, when no exit hook runs) must not live on, holding a port or a run directory."""
     if os.environ.get("STGRPO_DIE_WITH_PARENT") != "1" or not sys.platform.startswith("linux"):
         return

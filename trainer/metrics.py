@@ -1,5 +1,5 @@
 """Training metrics as JSONL, one line per TRL log event, appended and fsynced as they happen, so a
-notebook (lib/trainer's `followMetrics`) can plot them live and a killed run loses nothing logged.
+notebook (lib/trainer-client's `followMetrics`) can plot them live and a killed run loses nothing logged.
 
 Each line: {"kind": "step"|"summary", "stage", "step", "epoch", "time", "elapsed_s", "loss",
 "learning_rate", "grad_norm", "tokens", "tokens_per_s", …stage fields…, "trl": {the raw TRL log}}.

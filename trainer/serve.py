@@ -25,7 +25,7 @@
 
 Either way the first stdout line is a JSON event {"event": "serving", "endpoint", "url", "model",
 "backend"} (port 0 picks a free port); the transformers backend prints it once it accepts
-requests, vLLM takes longer, so clients wait for GET /v1/models to answer (lib/trainer does).
+requests, vLLM takes longer, so clients wait for GET /v1/models to answer (lib/trainer-client does).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 /**
  * `stgrpo trainer`: the Python trainer (TRL SFT + GRPO with the paper's recipe, trainer/) from the
- * command line, through lib/trainer — the same calls notebook 05 makes in the paper profile.
+ * command line, through lib/trainer-client — the same calls notebook 05 makes in the paper profile.
  */
 import { Command, printJson } from "../command";
 import { flagTable, parseFlags, usageText } from "../flags";

@@ -3,7 +3,7 @@
  * the predicates in the domain's order with their language templates, and the action templates.
  *
  * The predicate order matters: it is the order of the lines inside an observation block
- * (notes/kitchen-engine.md). The action order is the order of the valid-action list (§3.1).
+ * (notes/kitchen-engine.md). The action order is the order of the valid-action list.
  */
 
 export type ObjectType = "station" | "item" | "player" | "container" | "meal";

@@ -82,7 +82,7 @@ export class Kitchen {
     return id !== undefined && isValidAction(this.model, this.st, id);
   }
 
-  /** The full observation text (§3.1): object blocks, `Valid Actions:`, `Goal: …`. */
+  /** The full observation text (notes/kitchen-engine.md): object blocks, `Valid Actions:`, `Goal: …`. */
   observation(): string {
     return renderObservation(this.model, this.st, this.validActions());
   }

@@ -1,8 +1,8 @@
 /**
  * lib/report: the paper's Tables 1–4 and figures from episode JSONL (any profile), side by side with the
  * published numbers, plus an audit of the published tables. Reads eval results; uses lib/eval's metric
- * definitions, lib/kitchen's task registry (names, order, timeouts), lib/expert's planner for the
- * audit's optimal-plan floor (lib/expert/optima.ts), and lib/viz to render; danfojs is loaded on first use.
+ * definitions, lib/env's task registry (names, order, timeouts) and lib/viz to render; the audit's
+ * optimal-plan floor is passed in by the caller (lib/expert/optima.ts). danfojs is loaded on first use.
  *
  *   const { results, curves } = loadStudy("results/cpu");
  *   await writeReport(results, "paper-figures/cpu", { paper: loadPaperResults(), curves, optima: evaluationOptima() });

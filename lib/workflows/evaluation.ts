@@ -56,7 +56,7 @@ export function endpointFromEnv(env: NodeJS.ProcessEnv = process.env): PolicySpe
 /**
  * The paper profile evaluates served models: without an endpoint it needs a GPU (to serve one), and
  * without either it stops here with one line instead of producing baseline-only "paper" results.
- * The GPU check is lib/trainer's (a leaf module: nvidia-smi, then torch in the trainer's Python).
+ * The GPU check is lib/trainer-client's (a leaf module: nvidia-smi, then torch in the trainer's Python).
  */
 export function requireEndpointOrGpu(profile: Profile = currentProfile(), env: NodeJS.ProcessEnv = process.env): void {
   if (profile !== "paper" || endpointFromEnv(env)) return;

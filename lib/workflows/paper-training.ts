@@ -1,8 +1,8 @@
 /**
- * Notebook 05's paper-profile section: the same recipe on the GPU path (lib/trainer: Qwen2.5-1.5B-Instruct,
+ * Notebook 05's paper-profile section: the same recipe on the GPU path (lib/trainer-client: Qwen2.5-1.5B-Instruct,
  * TRL SFT then GRPO from the SFT model, the paper's hyperparameters in trainer/configs/paper-*.yaml).
  *
- * In the paper profile the notebook trains every task (lib/trainer's `trainTask`, which fails fast
+ * In the paper profile the notebook trains every task (lib/trainer-client's `trainTask`, which fails fast
  * with `requireGpu()` when no CUDA GPU is visible — never a faked result); in the ci and cpu profiles
  * it shows the commands that would run, and the CPU-scale study above stands in for it.
  */
@@ -52,7 +52,7 @@ export function paperCurveFigures(profile: Profile, tasks: readonly string[] = P
 }
 
 /**
- * The paper profile's training: every task's SFT and GRPO through lib/trainer (resumable; each stage
+ * The paper profile's training: every task's SFT and GRPO through lib/trainer-client (resumable; each stage
  * is skipped once finished). Other profiles train nothing here and say so. Returns Markdown.
  */
 export async function paperTraining(profile: Profile, opts: { tasks?: readonly string[]; progress?: ProgressSink } = {}): Promise<string> {

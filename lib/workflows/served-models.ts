@@ -1,6 +1,6 @@
 /**
  * The paper profile's evaluation of Table 1–4's models: every model is served in turn (`vllm serve`
- * through lib/trainer's `serveModel`), played on the protocol by lib/agent's ReAct `EndpointPolicy`,
+ * through lib/trainer-client's `serveModel`), played on the protocol by lib/agent's ReAct `EndpointPolicy`,
  * and stopped before the next one loads, so one GPU holds one model at a time.
  *
  * - the prompted baselines Qwen2.5-1.5B/3B/7B/14B-Instruct: Robotouille's ReAct prompt with its
@@ -57,7 +57,7 @@ export const TRAINED_ROW_NAMES = { sft: "Qwen2.5-1.5b (w/ SFT)", grpo: "Qwen2.5-
 
 /**
  * The models the paper profile evaluates: the four baselines, then SFT and SFT+GRPO of every training
- * task whose trainer run finished (`final/` exists; lib/trainer's `trainTask` writes them).
+ * task whose trainer run finished (`final/` exists; lib/trainer-client's `trainTask` writes them).
  */
 export function paperModelSpecs(profile: Profile, opts: { tasks?: readonly string[]; trainerDir?: string } = {}): ServedModelSpec[] {
   const root = opts.trainerDir ?? resultsDir(profile, "trainer");

@@ -244,7 +244,7 @@ await showFigure(prefixFigure(summary, ["untrained", "sft", "sft+grpo", "multitu
 // ## The paper profile: the same recipe on a GPU
 //
 // With `PROFILE=paper` (the Docker image with a GPU), this section trains Qwen2.5-1.5B-Instruct with
-// the paper's hyperparameters through lib/trainer (TRL; notes/trainer.md maps every setting): SFT 8
+// the paper's hyperparameters through lib/trainer-client (TRL; notes/trainer.md maps every setting): SFT 8
 // epochs at batch 8 on each task's expert dataset, then GRPO from the SFT model at 256 prompts × G = 5
 // completions per step, lr 1e-6, β = 0.001, 50 epochs, reward 0.1·format + 0.9·action. Without a GPU
 // the first cell above already stopped. The commands it runs:

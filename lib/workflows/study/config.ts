@@ -160,11 +160,11 @@ export const STUDY_CONFIGS: Record<EnvName, Partial<Record<Profile, StudyConfig>
   cookingworld: { ci: CI_COOKINGWORLD_STUDY, cpu: CPU_COOKINGWORLD_STUDY },
 };
 
-/** The study of a profile and environment (the paper profile trains the LLM on GPU through lib/trainer, not here). */
+/** The study of a profile and environment (the paper profile trains the LLM on GPU through lib/trainer-client, not here). */
 export function studyConfig(profile: Profile, overrides: Partial<StudyConfig> = {}, env: EnvName = "robotouille"): StudyConfig {
   const base = STUDY_CONFIGS[env][profile];
   if (!base) {
-    throw new UserError(`the ${profile} profile trains Qwen2.5-1.5B on GPU through lib/trainer (notes/trainer.md); the CPU-scale study runs the ci and cpu profiles`);
+    throw new UserError(`the ${profile} profile trains Qwen2.5-1.5B on GPU through lib/trainer-client (notes/trainer.md); the CPU-scale study runs the ci and cpu profiles`);
   }
   const cfg = { ...base, ...overrides };
   if (cfg.seeds.length === 0) throw new UserError("the study needs at least one training seed");
