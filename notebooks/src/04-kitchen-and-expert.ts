@@ -104,14 +104,14 @@ showMarkdown(layoutDetailTable(study));
 //
 // At every expert state, the actions that keep the optimal remaining distance. A state is ambiguous
 // when there are several (typically: where to put down an item, or which of two needed items to fetch
-// first in a relaxed recipe). On such states Theorem 3.2's product Π π(a^GT|s) undercounts the true
+// first in a relaxed recipe). On such states Theorem 3.2's product $\prod_t \pi(a^{GT}_t \mid s_t)$ undercounts the true
 // minimal-step success.
 
 // %% [markdown]
 // ## The single-turn datasets
 //
 // Expert trajectories on training layouts — seeds from 10000 up, skipping every layout an evaluation
-// plays (the default and seeds 42·k for k ≤ 100, compared on the seed really used) — cut into one row
+// plays (the default and seeds $42k$ for $k \le 100$, compared on the seed really used) — cut into one row
 // per expert state: the prompt the agent sees there (lib/agent's prompt with the dataset's
 // `PromptConfig`: history of one step, no in-context example) and the ReAct completion. The last
 // layouts in seed order are held out for validation.

@@ -6,7 +6,7 @@
 //
 // - **Tasks and layouts.** The four tasks (Cheese Sandwich, Burger, Cheese Burger, Double Cheese
 //   Burger) on Robotouille's ten evaluation seeds 42, 84, …, 420. The *extended* protocol keeps the
-//   rules and adds seeds 42·k, k ≤ N (the expert's training layouts avoid all of them).
+//   rules and adds seeds $42k$, $k \le N$ (the expert's training layouts avoid all of them).
 // - **An episode.** At each state the policy picks one valid action, until the goal holds (success) or
 //   the timeout (15, 15, 23, 35 steps) runs out.
 // - **Retries are not steps.** A malformed reply or an invalid action is re-prompted with error
@@ -67,8 +67,8 @@ await showFigure(metricsFigure(rowsOf(paper), `Paper protocol (${cfg.paper.seeds
 // %% [markdown]
 // ## The extended protocol: the same rules on more layouts
 //
-// Ten layouts per task can say little. The extended protocol adds seeds 42·k (its first ten are the
-// paper's), and the intervals shrink as 1/√n. The expert stays at SR 1; the spread of its ASST is the
+// Ten layouts per task can say little. The extended protocol adds seeds $42k$ (its first ten are the
+// paper's), and the intervals shrink as $1/\sqrt{n}$. The expert stays at SR 1; the spread of its ASST is the
 // spread of the layouts' optimal lengths.
 
 // %%
@@ -86,7 +86,7 @@ await showFigure(metricsFigure(rowsOf(extended), `Extended protocol (${cfg.exten
 // Here we load what exists — nothing is evaluated twice — and show each recipe on its own training
 // task, its training seeds pooled (the pooled Wilson interval ignores the seed-to-seed spread;
 // notebook 07 gives the across-seed interval and the cross-task Tables 2–4). Names follow the paper:
-// `sft`, `sft+grpo`, `multiturn-grpo`; decoding samples π at temperature 1, as the theory assumes.
+// `sft`, `sft+grpo`, `multiturn-grpo`; decoding samples $\pi$ at temperature 1, as the theory assumes.
 
 // %%
 const learned = learnedResults(cfg, cfg.paper);
@@ -127,18 +127,18 @@ showMarkdown(paperModels.results.length ? metricsMarkdown(rowsOf(paperModels.res
 // %% [markdown]
 // ## Single-turn accuracy and Theorem 3.2
 //
-// The paper's argument: along the expert trajectory τ^GT, the probability of finishing in the minimal
-// number of steps is the product of the per-state expert-action probabilities, P_0 = Π_t π(a_t|s_t)
+// The paper's argument: along the expert trajectory $\tau^{GT}$, the probability of finishing in the minimal
+// number of steps is the product of the per-state expert-action probabilities, $P_0 = \prod_t \pi(a_t \mid s_t)$
 // (Theorem 3.2; exact when the minimal trajectory is unique, an undercount otherwise). We measure both
 // sides on the paper's evaluation layouts, with the expert trajectories from lib/expert:
 //
-// - **random and the CPU learners** have a distribution: p_t is exact, and the measured side is Monte
-//   Carlo rollouts of π (temperature 1) for exactly T^GT steps — the same stochastic policy (the
+// - **random and the CPU learners** have a distribution: $p_t$ is exact, and the measured side is Monte
+//   Carlo rollouts of $\pi$ (temperature 1) for exactly $T^{GT}$ steps — the same stochastic policy (the
 //   learners' checks were made by notebook 05 with these functions; the first training seed is shown);
 // - **an endpoint** (and each model the paper profile served) is sampled k times per expert state (the
 //   single-turn reward's "correct" part), and measured by its multi-turn episodes above (a success in
-//   exactly T^GT steps);
-// - **the expert** acts once per state (p_t = 1) and is measured by its episodes.
+//   exactly $T^{GT}$ steps);
+// - **the expert** acts once per state ($p_t = 1$) and is measured by its episodes.
 
 // %%
 const theorem = [...(await theoremStudy([...paper, ...served], trajectories, cfg)), ...paperModels.theorem, ...learned.theorem];

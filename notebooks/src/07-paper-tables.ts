@@ -69,7 +69,7 @@ showMarkdown(paperReport.sections.table2 + "\n" + paperReport.sections.table3 + 
 // %% [markdown]
 // ### An audit of the published cells
 //
-// A cell's three numbers must fit together. With T the timeout, ASAT = SR·ASST + (1 − SR)·T must hold
+// A cell's three numbers must fit together. With $T$ the timeout, $\mathrm{ASAT} = \mathrm{SR}\cdot\mathrm{ASST} + (1 - \mathrm{SR})\cdot T$ must hold
 // within the printed precision. ASST must be "—" exactly when SR = 0. And some 10 whole-numbered
 // episodes must print the cell's numbers. One cell fails: Burger / Qwen2.5-14b prints an ASST of 15.0
 // with an SR of 0.0. The identity still holds there, but only because the ASST term is multiplied by 0.

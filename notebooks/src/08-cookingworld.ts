@@ -39,8 +39,7 @@ console.log(JSON.stringify({ profile, workers, study }, null, 1));
 // Like the paper's four Robotouille tasks, four levels of growing size: more rooms, more ingredients in
 // the recipe, more distractors, doors from level 3 on. Each level's **step limit** is the median length
 // of the engine's gold path over the 1,000 train games — the benchmark's typical expert length, as
-// Robotouille's `optimal_steps` are its — and the **timeout** follows the paper's rule, ⌈1.5 × the step
-// limit⌉ (the paper: 15, 15, 23, 35 against 10, 10, 15, 23). Training games come from the train fold,
+// Robotouille's `optimal_steps` are its — and the **timeout** follows the paper's rule, $\lceil 1.5 \times \text{step limit} \rceil$ (the paper: 15, 15, 23, 35 against 10, 10, 15, 23). Training games come from the train fold,
 // evaluation plays the test fold.
 
 // %%
