@@ -18,18 +18,18 @@ test("observe prints the initial observation text (default and seeded layouts)",
   t.is(seeded.stdout, episode("synchronous/0_cheese_sandwich@126", "probes.jsonl").records[0].observation + "\n");
 });
 
-test("replay writes one JSON line per state, matching the recorded probe", (t) => {
+test("replay writes one JSON line per state, matching the recorded probe (success: done, for Robotouille)", (t) => {
   const ep = episode("synchronous/0_cheese_sandwich@42", "probes.jsonl");
   const actions = ep.records.filter((r) => r.action).map((r) => r.action);
   const run = stgrpo(["replay", "0_cheese_sandwich", "--seed", "42"], actions.join("\n") + "\n\n");
   t.is(run.status, 0, run.stderr);
   const lines = run.stdout.trim().split("\n").map((l) => JSON.parse(l));
   t.is(lines.length, ep.records.length);
-  t.deepEqual(lines[0], { t: 0, observation: ep.records[0].observation, valid_actions: ep.records[0].valid_actions, done: false });
+  t.deepEqual(lines[0], { t: 0, observation: ep.records[0].observation, valid_actions: ep.records[0].valid_actions, done: false, success: false });
   lines.slice(1).forEach((line, n) => {
     const before = ep.records[n];
     const after = ep.records[n + 1];
-    t.deepEqual(line, { t: n + 1, action: before.action, observation: after.observation, valid_actions: after.valid_actions, done: before.done });
+    t.deepEqual(line, { t: n + 1, action: before.action, observation: after.observation, valid_actions: after.valid_actions, done: before.done, success: before.done });
   });
 });
 
