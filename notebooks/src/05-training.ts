@@ -20,8 +20,8 @@
 // **Two SFT strengths.** At the paper's 8 epochs our SFT fits the expert states exactly, which leaves
 // single-turn GRPO nothing to learn (every group of G samples gets the same reward). The paper's own
 // SFT model is far from that (SR 0.0–0.6). So the study has a second, *light* arm: the same recipe with a
-// 50× smaller SFT step, which stops SFT at p(a^GT | s) ≈ 0.75–0.88 on its training batches (0.97 on the
-// double cheese burger, whose dataset is twice as large). Models of that arm carry `(light)` in their
+// 50× smaller SFT step, which stops SFT well short of fitting its training states (the training table
+// below shows p(a^GT | s) on the last batches, per task). Models of that arm carry `(light)` in their
 // names; the β sweep runs from it.
 //
 // Headless, the whole notebook is one resumable command:
@@ -38,6 +38,7 @@ import { runStudy } from "./lib/workflows/study/run";
 import { studyResults } from "./lib/workflows/study/summary";
 import { betaSweepFigure, expertStateFigure, expertStatePoints, prefixFigure, studyCurves, theoremFigure } from "./lib/workflows/study/figures";
 import { findingsSectionMarkdown, resultTablesMarkdown, theoremsMarkdown, theoryPairsMarkdown, timingsMarkdown, trainingMarkdown } from "./lib/workflows/study/markdown";
+import { findingsNarrative, theoremNarrative, theoryNarrative } from "./lib/workflows/study/narrative";
 import { paperCommandsMarkdown, paperCurveFigures, paperTraining, studyProfileOf } from "./lib/workflows/paper-training";
 
 const profile = currentProfile();
@@ -146,29 +147,15 @@ showMarkdown(findingsSectionMarkdown(summary, extended));
 showMarkdown(findingsSectionMarkdown(summary, "paper"));
 
 // %% [markdown]
-// **What the cpu run found** (`paper-figures/cpu/study/summary.md`; extended protocol, 100 layouts per
-// task, three seeds):
-//
-// - **Ordering: reproduces where SFT leaves room, not otherwise.** With the paper's SFT settings our
-//   SFT fits the expert states (p(a^GT|s) ≈ 0.99 on its batches), and GRPO's groups almost all get equal
-//   rewards: SFT+GRPO equals SFT within noise on three tasks (0.77 vs 0.74 on Cheese Sandwich is the one
-//   clear gain). In the light arm SFT+GRPO beats SFT on every task by 0.23–0.28 SR (e.g. Burger 0.55 →
-//   0.79), and SFT beats the untrained reference (SR 0) everywhere. GRPO lifts the light SFT to about
-//   the main SFT's level, not above it: the remaining failures are layouts and off-expert states that
-//   neither SFT nor single-turn GRPO ever trains on.
-// - **Steps: fewer excess steps, not a lower ASST.** ASST differences are within noise (GRPO solves
-//   more, longer layouts). Steps beyond the planner's minimum fall after light-arm GRPO (1.1 → 0.3 per
-//   success on three tasks, clear); in the main arm they are unchanged.
-// - **Transfer: partly.** The model trained on the double cheese burger beats the reference on Burger
-//   (0.20; light arm 0.33, both clear) and on Cheese Burger (0.26, within noise across seeds; light arm
-//   0.50, clear), not on Cheese Sandwich (0.00: bread and cheese, no buns or patties); the simpler tasks'
-//   models score 0.00–0.04 on the double cheese burger. The paper's asymmetry holds for the burgers; its
-//   transfer to the sandwich does not appear.
-// - **Single- vs multi-turn at equal samples: does not reproduce.** Trajectory-level GRPO with the
-//   sparse success reward, given exactly as many sampled actions, ends *higher* than single-turn GRPO
-//   on every task (light arm: +0.07 to +0.16 SR, clear on all four; main arm: +0.01 to +0.10, within
-//   noise). It trains on the states its own policy reaches, which single-turn GRPO never sees; its
-//   price is the environment in the loop and 1.3–3× the wall time per run here.
+// **What this run found**, claim by claim and arm by arm on the extended protocol (differences A − B
+// across the comparisons that are clear; the steps claim counts steps, so lower is better). Where SFT
+// fits the expert states (the main arm), GRPO's groups almost all get equal rewards and have nothing to
+// learn from; where SFT leaves room (the light arm), the paper's mechanism can show. Multi-turn GRPO
+// trains on the states its own policy reaches, which single-turn GRPO on expert states never sees; its
+// price is the environment in the loop (the wall times above).
+
+// %%
+showMarkdown(findingsNarrative(summary, extended));
 
 // %% [markdown]
 // ## What training did: final metrics, samples and wall time
@@ -186,8 +173,7 @@ showMarkdown(trainingMarkdown(summary.training));
 //
 // Single-turn GRPO from the light arm's SFT policy (from the main arm's there is no signal to trade
 // against the KL) with β = 0.001 and the sweep: SR on the extended protocol and the final KL to the SFT
-// policy. In the cpu run β ≤ 0.1 changes nothing measurable; β = 1 holds the policy closer to SFT
-// (KL 0.12–0.21 instead of 0.16–0.32) and costs 0.04–0.14 SR.
+// policy: a larger β holds the policy closer to SFT, at whatever SR that costs.
 
 // %%
 await showFigure(betaSweepFigure(summary, extended), "05-beta-sweep");
@@ -207,14 +193,13 @@ await showFigure(expertStateFigure(expertStatePoints(study)), "05-corollary-3-1"
 showMarkdown(theoryPairsMarkdown(summary.theoryPairs));
 
 // %% [markdown]
-// In the cpu run, light-arm GRPO leaves π(a^GT|s) no lower at 92–99% of the expert states; the
-// failures concentrate where the expert's action is one of several shortest ones (64–80% not worse
-// there, against 96–100% where it is unique) — the indicator reward then pushes towards the planner's
-// tie-break, an arbitrary choice the features cannot always see. **Assumption 3.1 fails** far more
-// often: at the SFT policy's own off-path states only 50–68% are not worse, although the mean
-// probability still rises (e.g. 0.37 → 0.51 on Burger). The multi-turn baseline moves the expert
-// states' probabilities far less faithfully (66–68% not worse in the main arm): it is not trained
-// towards the expert's action.
+// In numbers, per arm and recipe: the share of states where π(a^GT|s) did not fall, split by whether the
+// expert's action is the only optimal one. Where it is one of several, the indicator reward pushes
+// towards the planner's tie-break, an arbitrary choice the features cannot always see; off the expert's
+// path, nothing in single-turn training on expert states asks for an improvement at all.
+
+// %%
+showMarkdown(theoryNarrative(summary));
 
 // %% [markdown]
 // **Theorem 3.2** predicts the probability of finishing in the minimal number of steps as the product
@@ -226,12 +211,13 @@ showMarkdown(theoremsMarkdown(summary));
 await showFigure(theoremFigure(summary), "05-theorem-3-2");
 
 // %% [markdown]
-// The measured minimal-step success sits above the product almost everywhere, and far above it on the
-// long tasks (double cheese burger, SFT: 0.38 predicted, 0.71 measured): the kitchen's minimal
-// trajectories are not unique (Def 2.2 fails at 13% of the double cheese burger's expert states), and
-// the product counts every other shortest path as a failure. Theorem 3.3's conclusion holds on the
-// light arm despite Assumption 3.1 failing — GRPO raises the measured minimal-step success by 0.36–0.59
-// on every task — and is within noise on the main arm, where nothing moved.
+// The product counts only the expert's own path: wherever the kitchen has several shortest paths
+// (Def 2.2's uniqueness fails), the other shortest paths count as failures, so the measured minimal-step
+// success can only be at or above it. Theorem 3.3 needs Assumption 3.1, which fails at many off-path
+// states; whether its conclusion holds anyway is measured here:
+
+// %%
+showMarkdown(theoremNarrative(summary));
 
 // %% [markdown]
 // **Corollary 3.2**: the same for every prefix subtask — reaching the expert's state s_k in exactly k
