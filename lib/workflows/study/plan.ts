@@ -44,7 +44,7 @@ export interface ModelRun {
 }
 
 /** A path under the study's results tree: `cfg.root`, else results/<profile>. */
-export function studyPath(cfg: StudyConfig, ...parts: string[]): string {
+export function studyPath(cfg: Pick<StudyConfig, "profile" | "root">, ...parts: string[]): string {
   return cfg.root ? path.join(cfg.root, ...parts) : resultsDir(cfg.profile, ...parts);
 }
 
@@ -136,7 +136,7 @@ export function theoryFile(cfg: StudyConfig, task: string, name: string): string
   return studyPath(cfg, "theory", task, `${name}.json`);
 }
 
-export function studyDirs(cfg: StudyConfig) {
+export function studyDirs(cfg: Pick<StudyConfig, "profile" | "root">) {
   return {
     results: studyPath(cfg),
     learn: studyPath(cfg, "learn"),
