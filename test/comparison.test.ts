@@ -13,7 +13,7 @@ import { CI_COMPARISON, ComparisonConfig, METHODS } from "../lib/workflows/compa
 import { comparisonRuns, comparisonStarts } from "../lib/workflows/comparison/plan";
 import { runComparison } from "../lib/workflows/comparison/run";
 import { sampleEfficiencyFigure } from "../lib/workflows/comparison/figures";
-import { comparisonMarkdown, findingsTableMarkdown } from "../lib/workflows/comparison/markdown";
+import { comparisonMarkdown, equalTimeMarkdown, findingsTableMarkdown } from "../lib/workflows/comparison/markdown";
 import { summaryCurves, summaryPoints } from "../lib/workflows/comparison/curves";
 import type { ComparisonSummary } from "../lib/workflows/comparison/types";
 import { toSvg } from "../lib/viz/render";
@@ -88,6 +88,7 @@ test("the comparison end to end: every method and budget point, the findings, an
   t.true(s.theory.every((r) => r.seeds === 2 && r.expert.states > 0));
   t.regex(findingsTableMarkdown(s), /paper's claim/);
   t.regex(comparisonMarkdown(s), /## The per-state premises after training/);
+  t.regex(equalTimeMarkdown(s, "greedy"), /\| Cheese Sandwich \| linear, light SFT \| [\d.]+ s \| single-turn GRPO \(expert states\) [\d.]+ \(800\);/, "single-turn GRPO reaches its own largest budget");
   for (const x of ["samples", "seconds"] as const) t.regex(await toSvg(sampleEfficiencyFigure(s, { learner: "linear", arm: "light", decoding: "sample", x })), /^<svg/);
   t.true(fs.existsSync(path.join(rootA, "comparison", "summary", "summary.json")));
   t.is(comparisonStarts(cfg).length, 2);

@@ -117,6 +117,32 @@ export function costMarkdown(s: ComparisonSummary): string {
   return table(["task", "learner, start", "decoding", "method", "sampled actions (mean drawn)", "steps beyond the optimum per success [95% CI]", "training wall time (s)", "training CPU time (s)"], rows);
 }
 
+/**
+ * The same policies read against training time instead of samples: per cell and decoding, each method's
+ * SR at its last budget point reached within the CPU time single-turn GRPO (expert states) took for its
+ * largest budget (the start when none was). Single-turn GRPO samples without a simulator, so its
+ * sampled actions are the cheapest; here the multi-turn methods get the same seconds instead.
+ */
+export function equalTimeMarkdown(s: ComparisonSummary, decoding: string): string {
+  const curves = summaryCurves(s).filter((c) => c.decoding === decoding);
+  const cells = [...new Set(curves.map((c) => `${c.task}|${c.learner}|${c.arm}`))];
+  const rows: string[][] = [];
+  for (const cell of cells) {
+    const [task, learner, arm] = cell.split("|");
+    const cs = curves.filter((c) => c.task === task && c.learner === learner && c.arm === arm);
+    const grpo = cs.filter((c) => c.method === "grpo").sort((a, b) => b.budget - a.budget)[0];
+    const start = cs.find((c) => c.method === "start");
+    if (!grpo || !start) continue;
+    const methods = [...new Set(cs.filter((c) => c.method !== "start").map((c) => c.method))];
+    const at = methods.map((m) => {
+      const within = cs.filter((c) => c.method === m && c.cpu_seconds <= grpo.cpu_seconds).sort((a, b) => b.budget - a.budget)[0] ?? start;
+      return `${title(m)} ${f2(within.sr)} (${within.budget === 0 ? "start" : budgetLabel(within.budget)})`;
+    });
+    rows.push([taskTitle(task), startName(learner, arm), `${grpo.cpu_seconds.toFixed(1)} s`, at.join("; ")]);
+  }
+  return table(["task", "learner, start", "CPU time of single-turn GRPO's largest budget", `SR (${decoding}) each method reached within it (at the budget point)`], rows);
+}
+
 /** Corollary 3.1 and Assumption 3.1 per method after training, against its start. */
 export function theoryMarkdown(s: ComparisonSummary): string {
   const pct = (x: number) => `${Math.round(x * 100)}%`;
@@ -153,6 +179,7 @@ export function comparisonMarkdown(s: ComparisonSummary): string {
     `## Findings at every budget point\n\n${findingsTableMarkdown(s)}`,
     ...decodings.map((d) => `## SR against sampled actions (${d})\n\n${curvesMarkdown(s, d)}`),
     `## Steps beyond the optimum and wall time\n\n${costMarkdown(s)}`,
+    ...decodings.map((d) => `## At equal training time (${d})\n\n${equalTimeMarkdown(s, d)}`),
     `## The per-state premises after training\n\n${theoryMarkdown(s)}`,
     `## Timings\n\n${comparisonTimingsMarkdown(s)}`,
   ].join("\n");
