@@ -1,8 +1,9 @@
 /**
  * lib/learn throughput: featurisation (states/s; the hashed-parts featuriser against its string
  * reference), SFT and GRPO updates (states/s) for the linear and the mlp scorer, sampled rollout
- * steps/s in the kitchen (cold and with the shared feature cache warm), and multi-turn GRPO
- * (environment steps/s). Prints ratios against featurisation measured in the same run (benchmarks
+ * steps/s in the kitchen (cold and with the shared feature cache warm), multi-turn GRPO
+ * (environment steps/s), GiGPO and on-policy single-turn GRPO (sampled actions/s) and the planner's
+ * isolated labels (states/s). Prints ratios against featurisation measured in the same run (benchmarks
  * never gate tests).
  *
  *   npx tsx bench/learn.ts
@@ -15,6 +16,8 @@ import { untrainedPolicy } from "../lib/learn/checkpoint";
 import { trainSft } from "../lib/learn/sft";
 import { trainGrpo } from "../lib/learn/grpo";
 import { rollout, trainMultiTurn } from "../lib/learn/multiturn";
+import { trainGigpo } from "../lib/learn/gigpo";
+import { labelVisitedStates, StateLabels, trainOnPolicy } from "../lib/learn/onpolicy";
 import { Rng } from "../lib/util/rng";
 
 function randomWalkExamples(n: number): SingleTurnExample[] {
@@ -72,6 +75,23 @@ async function main() {
   const t0 = Date.now();
   const mt = await trainMultiTurn(layouts, { envSteps: 20_000, layoutsPerStep: 8 }, { init: pol });
   rows.push(["multi-turn GRPO from uniform (env steps/s)", Number(mt.policy.meta.samples) / ((Date.now() - t0) / 1000)]);
+  // The comparison's other two methods, in the unit they are compared at: sampled actions per second.
+  let t1 = Date.now();
+  const gi = await trainGigpo(layouts, { envSteps: 20_000, layoutsPerStep: 8 }, { init: pol });
+  rows.push(["GiGPO from uniform (sampled actions/s)", Number(gi.policy.meta.samples) / ((Date.now() - t1) / 1000)]);
+  t1 = Date.now();
+  const op = await trainOnPolicy(layouts, { envSteps: 20_000, layoutsPerStep: 8, planBudget: 5_000 }, { init: pol });
+  rows.push(["on-policy GRPO from uniform (sampled actions/s)", Number(op.policy.meta.samples) / ((Date.now() - t1) / 1000)]);
+  // Planner labels of random-walk states, each planned in isolation (on-policy's labelling cost).
+  const labels = new StateLabels(5_000);
+  t1 = Date.now();
+  let labelled = 0;
+  for (let i = 0; i < 8; i++) {
+    const k = makeKitchen(PAPER_TASKS[i % 4], 4000 + i);
+    const r = rollout(pol, k.clone(), 20, new Rng(i), 1, true);
+    labelled += labelVisitedStates(`${i}`, k, r.trace, labels, new Set()).length;
+  }
+  rows.push(["planner labels, isolated (states/s)", labelled / ((Date.now() - t1) / 1000)]);
   console.log(`${states.length} states, ${meanCand.toFixed(1)} candidates/state, ${meanFeat.toFixed(0)} features/candidate`);
   for (const [name, rate] of rows) console.log(`${name.padEnd(40)} ${rate.toFixed(0).padStart(8)}   ×${(rate / featRate).toFixed(2)} of featurize`);
 }

@@ -185,10 +185,11 @@ test("offPathStates keeps the states of an episode that are not on the expert pa
     { seed: 42, actions: [expert[0], wrong, k.validActions()[0]] },
     { seed: 42, actions: [detour] },
   ];
-  const states = offPathStates("burger", episodes, new Map([[42, expert]]), 5);
+  const start = (seed: number | null) => makeKitchen("burger", seed);
+  const states = offPathStates(episodes, new Map([[42, expert]]), 5, start);
   t.deepEqual(states.map((s) => s.t), [2], "the detour's state is off the path; the second episode's only state (the start) is on it");
-  t.is(offPathStates("burger", episodes, new Map([[42, expert]]), 0).length, 0);
-  t.is(offPathStates("burger", episodes, new Map(), 5).length, 0, "layouts without an expert trajectory are skipped");
+  t.is(offPathStates(episodes, new Map([[42, expert]]), 0, start).length, 0);
+  t.is(offPathStates(episodes, new Map(), 5, start).length, 0, "layouts without an expert trajectory are skipped");
 });
 
 /** A study small enough to run several times in a test, through the same code as every profile. */
@@ -218,6 +219,11 @@ function snapshot(root: string): Map<string, string> {
       else if (!/^study\/|stats\.json$|summary\.md$/.test(rel)) {
         let text = fs.readFileSync(f, "utf8").split(root).join("ROOT");
         if (rel.startsWith(`eval${path.sep}`)) text = readJsonl<Record<string, unknown>>(f).map(({ wall_ms, ...r }) => JSON.stringify(r)).join("\n");
+        // A checkpoint carries the training time so far (wall and CPU): the one part two equal runs differ in.
+        if (rel.endsWith("checkpoint.json")) {
+          const ck = JSON.parse(text);
+          text = JSON.stringify({ ...ck, state: { ...ck.state, train_ms: null, train_cpu_ms: null } });
+        }
         if (rel.endsWith("summary.json")) {
           const s = JSON.parse(text) as StudySummary & { config: { root?: string } };
           text = JSON.stringify({ ...s, config: { ...s.config, root: null }, timings: null, training: s.training.map((r) => ({ ...r, seconds: null })) });

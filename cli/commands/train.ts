@@ -1,10 +1,11 @@
 /**
- * `stgrpo train`: the CPU-scale learners of lib/learn (SFT, single-turn GRPO, multi-turn GRPO).
+ * `stgrpo train`: the CPU-scale learners of lib/learn (SFT, single-turn GRPO, multi-turn GRPO, GiGPO,
+ * on-policy single-turn GRPO), optionally to budget points of sampled actions (`--budgets`).
  * Resumable: rerunning the same command with the same --out continues from the last checkpoint.
  */
 import * as fs from "node:fs";
 import { Command, printJson } from "../command";
-import { flagTable, parseFlags, usageText } from "../flags";
+import { flagTable, parseFlags, parseNumberList, usageText } from "../flags";
 import { writeOut } from "../output";
 import { ensureOutputDir } from "../../lib/util/paths";
 import { UserError } from "../../lib/util/errors";
@@ -14,6 +15,9 @@ import { LoadedPolicy, loadPolicy, untrainedPolicy } from "../../lib/learn/check
 import { SFT_DEFAULTS, trainSft } from "../../lib/learn/sft";
 import { GRPO_DEFAULTS, trainGrpo } from "../../lib/learn/grpo";
 import { MULTITURN_DEFAULTS, StartLayout, trainMultiTurn } from "../../lib/learn/multiturn";
+import { GIGPO_DEFAULTS, trainGigpo } from "../../lib/learn/gigpo";
+import { ONPOLICY_DEFAULTS, trainOnPolicy } from "../../lib/learn/onpolicy";
+import { checkBudgets } from "../../lib/learn/samples";
 import { DEFAULT_FEATURES } from "../../lib/learn/features";
 import { DEFAULT_MODEL } from "../../lib/learn/model";
 import { resolveTask } from "../../lib/kitchen/index";
@@ -21,10 +25,12 @@ import { parseSeeds } from "../../lib/eval/protocol";
 
 const SFT = "sft (paper: 8 epochs, batch 8)";
 const GRPO = "grpo (paper: batch 256, 50 epochs, beta 0.001); multiturn takes the same";
-const MULTI = "multiturn (trajectory-level GRPO, sparse success reward)";
+const MULTI = "multiturn (trajectory-level GRPO, sparse success reward); gigpo and onpolicy take the same";
+const GIGPO = "gigpo (GiGPO: multiturn plus step-level advantages at anchor states)";
+const ONPOLICY = "onpolicy (single-turn GRPO at the states the current policy visits, labelled by the planner)";
 
 const FLAGS = flagTable({
-  algo: { type: "choice", choices: ["sft", "grpo", "multiturn"], help: "the learner (required)" },
+  algo: { type: "choice", choices: ["sft", "grpo", "multiturn", "gigpo", "onpolicy"], help: "the learner (required)" },
   out: { type: "string", arg: "DIR", help: "run directory (required)" },
   data: { type: "string", arg: "FILE", help: "single-turn dataset JSONL (docs/design.md format); required for sft and grpo, and gives multiturn's start layouts unless --seeds is given" },
   task: { type: "string", arg: "T", help: "use only this task's records / layouts" },
@@ -53,10 +59,18 @@ const FLAGS = flagTable({
   seeds: { type: "string", arg: "LIST", group: MULTI, help: "start layouts: 1,2,3, 100-199 or default (with --task)", defaultText: "the data's (task, seed)s" },
   "layouts-per-step": { type: "int", arg: "N", min: 1, group: MULTI, help: "start layouts per step", default: MULTITURN_DEFAULTS.layoutsPerStep },
   timeout: { type: "int", arg: "N", min: 1, group: MULTI, help: "episode step limit", defaultText: "the task's protocol timeout" },
+  budgets: {
+    type: "string", arg: "LIST", group: GRPO,
+    help: "budget points in sampled actions, ascending (e.g. 25000,50000,100000): the policy is saved at each (DIR/budgets/<b>.json) and training stops at the last",
+  },
+  gamma: { type: "number", arg: "G", min: 0, max: 1, group: GIGPO, help: "discount of the step-level returns", default: GIGPO_DEFAULTS.gamma },
+  omega: { type: "number", arg: "W", min: 0, group: GIGPO, help: "weight of the step-level advantage", default: GIGPO_DEFAULTS.omega },
+  "adv-std": { type: "choice", choices: ["unbiased", "population", "none"], group: GIGPO, help: "group normaliser F_norm (none = mean only, GiGPO w/o std)", default: GIGPO_DEFAULTS.advStd },
+  "plan-budget": { type: "int", arg: "N", min: 1, group: ONPOLICY, help: "A* expansions per labelling search (states past it get no group)", default: ONPOLICY_DEFAULTS.planBudget },
 });
 
 const usage = usageText({
-  synopsis: "usage: stgrpo train --algo sft|grpo|multiturn --out DIR [options]",
+  synopsis: "usage: stgrpo train --algo sft|grpo|multiturn|gigpo|onpolicy --out DIR [options]",
   about: `Train a CPU-scale policy (lib/learn: a log-linear scorer over identity-free text features of
 (observation, action)). Writes DIR/config.json, DIR/metrics.jsonl, DIR/checkpoint.json and, when
 finished, DIR/policy.json. Rerunning the same command resumes from the last checkpoint.`,
@@ -78,13 +92,15 @@ function sameTask(a: string, b: string): boolean {
 
 export const train: Command = {
   name: "train",
-  summary: "train a CPU-scale policy: SFT, single-turn GRPO or multi-turn GRPO (lib/learn)",
+  summary: "train a CPU-scale policy: SFT, single-turn GRPO, multi-turn GRPO, GiGPO or on-policy single-turn GRPO (lib/learn)",
   usage,
   flags: [FLAGS],
   async run(argv) {
     const { values } = parseFlags(argv, FLAGS, { positionals: false });
     const algo = values.algo;
-    if (algo === undefined) throw new UserError("--algo must be sft, grpo or multiturn");
+    if (algo === undefined) throw new UserError("--algo must be sft, grpo, multiturn, gigpo or onpolicy");
+    const budgets = values.budgets ? checkBudgets(parseNumberList("--budgets", values.budgets, { type: "int" })) : undefined;
+    if (budgets && algo === "sft") throw new UserError("--budgets: SFT draws no sampled action (budgets are for grpo, multiturn, gigpo, onpolicy)");
     if (!values.out) throw new UserError("--out DIR is required");
     if (values.task) resolveTask(values.task); // unknown task → UserError listing the known ones
     ensureOutputDir(values.out, "--out");
@@ -149,7 +165,7 @@ export const train: Command = {
             miniBatchSize: values["mini-batch-size"] ?? batchSize,
             reward,
           },
-          { ...common, init },
+          { ...common, init, budgets },
         );
       } else {
         let layouts: StartLayout[];
@@ -157,7 +173,7 @@ export const train: Command = {
           if (!values.task) throw new UserError("--seeds needs --task");
           layouts = parseSeeds(values.seeds).map((s) => ({ task: values.task!, seed: s }));
         } else {
-          if (examples.length === 0) throw new UserError("multiturn needs start layouts: --data FILE or --task T --seeds LIST");
+          if (examples.length === 0) throw new UserError(`${algo} needs start layouts: --data FILE or --task T --seeds LIST`);
           const seen = new Set<string>();
           layouts = [];
           for (const e of examples) {
@@ -168,16 +184,17 @@ export const train: Command = {
             }
           }
         }
-        result = await trainMultiTurn(
-          layouts,
-          {
-            ...shared,
-            envSteps: values["env-steps"],
-            layoutsPerStep: values["layouts-per-step"],
-            timeout: values.timeout ?? null,
-          },
-          { ...common, init },
-        );
+        const episodes = {
+          ...shared,
+          // The last budget point is the run's budget when given.
+          envSteps: budgets ? budgets[budgets.length - 1] : values["env-steps"],
+          layoutsPerStep: values["layouts-per-step"],
+          timeout: values.timeout ?? null,
+        };
+        const opts = { ...common, init, budgets };
+        if (algo === "multiturn") result = await trainMultiTurn(layouts, episodes, opts);
+        else if (algo === "gigpo") result = await trainGigpo(layouts, { ...episodes, gamma: values.gamma, omega: values.omega, advStd: values["adv-std"] }, opts);
+        else result = await trainOnPolicy(layouts, { ...episodes, reward, planBudget: values["plan-budget"] }, opts);
       }
     }
     const last = [...result.metrics].reverse().find((m) => m.split === "train") ?? null;

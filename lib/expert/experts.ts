@@ -9,7 +9,7 @@ import type { TextEnv } from "../env/types";
 import { Kitchen } from "../kitchen/kitchen";
 import { loadLayoutInfo } from "../kitchen/instantiate";
 import { UserError } from "../util/errors";
-import { expertPlan, optimalLength, planOptimal, PlanOptions } from "./planner";
+import { expertPlan, LayoutPlanner, layoutPlanner, optimalLength, planOptimal, PlanOptions } from "./planner";
 import { BudgetExceeded } from "./search";
 import type { ReasoningStyle } from "./reasoning";
 import type { ExpertTrajectory } from "./record";
@@ -21,6 +21,32 @@ import { cookingWorldPlan, cookingWorldTrajectory, goldLength } from "./cookingw
 export function shortestPlan(env: TextEnv): string[] {
   if (env instanceof Kitchen) return planOptimal(env).actions;
   if (env instanceof CookingWorldEnv) return cookingWorldPlan(env).actions;
+  throw new UserError(`no expert for this environment (${env.constructor.name})`);
+}
+
+/**
+ * The optimal actions at `env`'s state: every valid action that keeps the optimal remaining distance,
+ * in the valid-action order, so the first is the expert's (the tie-broken plan's first action,
+ * `shortestPlan(env)[0]`). Empty at the goal and at a dead end (no plan reaches the goal). A search past
+ * `maxExpanded` expansions throws BudgetExceeded (a UserError). `isolated`: plan with a planner of its
+ * own instead of the layout's shared one, whose memo of earlier searches makes later ones cheaper — so
+ * whether a state is over budget depends on that state alone, not on what was planned before.
+ */
+export function optimalActions(env: TextEnv, opts: { maxExpanded?: number; isolated?: boolean } = {}): string[] {
+  if (env instanceof Kitchen) {
+    if (env.isDone()) return [];
+    const planner = opts.isolated ? new LayoutPlanner(env.model) : layoutPlanner(env.model);
+    const d = planner.distance(env.engineState, Infinity, opts.maxExpanded);
+    if (d === null) return [];
+    // The planner's own check per action (expertPlan with allOptimal): the child is one step nearer.
+    const out: string[] = [];
+    for (let k = 0; k < env.validActionCount(); k++) {
+      const child = env.clone();
+      child.stepIndex(k);
+      if (d === 1 ? child.isDone() : planner.distance(child.engineState, d - 1, opts.maxExpanded) !== null) out.push(env.validActionAt(k));
+    }
+    return out;
+  }
   throw new UserError(`no expert for this environment (${env.constructor.name})`);
 }
 

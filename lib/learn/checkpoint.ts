@@ -63,7 +63,7 @@ export interface TrainCheckpoint {
   /** The frozen reference policy (GRPO's π_ref), when the algorithm has one. */
   reference?: PolicyFile;
   adam: AdamJson;
-  /** Algorithm-specific counters (e.g. environment samples used). */
+  /** Counters: the sampled actions so far (samples.ts), training milliseconds, algorithm-specific ones. */
   state: Record<string, number>;
 }
 
@@ -151,14 +151,14 @@ export function startKlRun(
   init: LoadedPolicy,
   meta: Record<string, unknown>,
   lr: number,
-): { policy: LoadedPolicy; reference: LoadedPolicy; adam: Adam; step: number; samples: number } {
+): { policy: LoadedPolicy; reference: LoadedPolicy; adam: Adam; step: number } {
   if (resume) {
     const r = restoreCheckpoint(resume);
-    return { policy: r.policy, reference: r.reference!, adam: r.adam, step: resume.step, samples: resume.state.samples ?? 0 };
+    return { policy: r.policy, reference: r.reference!, adam: r.adam, step: resume.step };
   }
   const reference = { features: init.features, model: cloneModel(init.model), meta: init.meta };
   const policy = { features: init.features, model: cloneModel(init.model), meta: { ...meta, parent: init.meta } };
-  return { policy, reference, adam: new Adam(policy.model, { ...DEFAULT_ADAM, lr }), step: 0, samples: 0 };
+  return { policy, reference, adam: new Adam(policy.model, { ...DEFAULT_ADAM, lr }), step: 0 };
 }
 
 /** A run's metrics: kept in memory, handed to `onMetrics`, and appended to metrics.jsonl when the run has a directory. */

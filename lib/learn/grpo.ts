@@ -23,10 +23,12 @@
  *   stgrpo train --algo grpo --data data.jsonl --init results/cpu/learn/sft-burger-s0 --out … --beta 0.001
  */
 import { Progress, silentProgress } from "../util/progress";
-import { metricsLog, openRun, saveCheckpoint, savePolicy, startKlRun } from "./checkpoint";
+import { LoadedPolicy, metricsLog, openRun, saveCheckpoint, savePolicy, startKlRun } from "./checkpoint";
 import { TrainState } from "./data";
-import { Grad, argmax, logSoftmax } from "./model";
-import { streamRng } from "../util/rng";
+import type { FeaturizedState } from "./features";
+import { Adam, Forward, Grad, argmax, logSoftmax } from "./model";
+import { Rng, streamRng } from "../util/rng";
+import { BudgetPoints, SampledActions, TrainClock } from "./samples";
 import { TrainOptions, TrainResult, evaluateStates } from "./sft";
 
 export interface GrpoConfig {
@@ -47,8 +49,8 @@ export interface GrpoConfig {
   clipEps: number;
   /** δ in (r − mean)/(std + δ). */
   advEps: number;
-  /** Standard deviation of a group: "unbiased" (n−1, torch.std as in verl/TRL) or "population" (n). */
-  advStd: "unbiased" | "population";
+  /** The group's normaliser: its standard deviation, "unbiased" (n−1, torch.std as in verl/TRL) or "population" (n). */
+  advStd: AdvStd;
   /** "expert": only the expert's action is correct; "any-optimal": any action in `acceptable`. */
   reward: "expert" | "any-optimal";
   /** Sampling temperature of π_old. */
@@ -81,12 +83,19 @@ export function actionReward(correct: boolean): number {
   return 0.1 + 0.9 * (correct ? 1 : 0);
 }
 
-/** Group-normalised advantages (r − mean) / (std + δ). A group with equal rewards gets all zeros. */
-export function groupAdvantages(rewards: readonly number[], advEps = 1e-6, std: "unbiased" | "population" = "unbiased"): number[] {
+/**
+ * How a group's advantages are normalised: by its standard deviation, unbiased (n − 1) or population
+ * (n), or not at all ("none": F_norm = 1, the mean-only form — GiGPO's "w/o std", RLOO-like).
+ */
+export type AdvStd = "unbiased" | "population" | "none";
+
+/** Group-normalised advantages (r − mean) / (std + δ), or r − mean with "none". A group with equal rewards gets all zeros. */
+export function groupAdvantages(rewards: readonly number[], advEps = 1e-6, std: AdvStd = "unbiased"): number[] {
   const n = rewards.length;
   // Equal rewards carry no signal; return exact zeros (the float mean of equal values can be off by an ulp).
   if (rewards.every((r) => r === rewards[0])) return rewards.map(() => 0);
   const mean = rewards.reduce((a, b) => a + b, 0) / n;
+  if (std === "none") return rewards.map((r) => r - mean);
   const ss = rewards.reduce((a, r) => a + (r - mean) * (r - mean), 0);
   const denom = std === "unbiased" ? n - 1 : n;
   const sd = denom > 0 ? Math.sqrt(ss / denom) : 0;
@@ -189,8 +198,10 @@ export interface GrpoMetrics {
   /** Fraction of groups whose rewards were all equal (zero advantage: no learning signal). */
   zero_adv_frac: number;
   grad_norm: number;
-  /** Action samples drawn so far (for matching the multi-turn baseline's environment samples). */
+  /** Sampled actions so far (samples.ts: G per state here, all of them group samples). */
   samples: number;
+  rollout_samples: number;
+  group_samples: number;
 }
 
 /** Exact KL(π‖π_ref) from two log-probability vectors. */
@@ -203,9 +214,97 @@ export function exactKl(logp: ArrayLike<number>, logpRef: ArrayLike<number>): nu
   return kl;
 }
 
+/** A state's π_old: its forward pass (reused by the first update, where θ = θ_old) and log-probabilities. */
+export interface OldPolicyAt {
+  x: FeaturizedState;
+  fwd: Forward;
+  logpOld: Float64Array;
+}
+
+/**
+ * Steps 1–3 at one state: draw a group of G actions from π_old at `temperature`, reward each with the
+ * single-turn reward (`correct` says which candidates count), and normalise within the group. The draws
+ * are counted as group samples.
+ */
+export function sampleGroup(
+  at: OldPolicyAt,
+  correct: (action: number) => boolean,
+  rng: Rng,
+  cfg: Pick<GrpoConfig, "groupSize" | "temperature" | "advEps" | "advStd">,
+  samples: SampledActions,
+): { actions: number[]; rewards: number[]; advantages: number[] } {
+  const sampleProbs = cfg.temperature === 1 ? at.logpOld.map(Math.exp) : logSoftmax(at.fwd.scores, cfg.temperature).map(Math.exp);
+  const actions: number[] = [];
+  const rewards: number[] = [];
+  for (let j = 0; j < cfg.groupSize; j++) {
+    const a = rng.categorical(sampleProbs);
+    actions.push(a);
+    rewards.push(actionReward(correct(a)));
+  }
+  samples.addGroup(cfg.groupSize);
+  return { actions, rewards, advantages: groupAdvantages(rewards, cfg.advEps, cfg.advStd) };
+}
+
+/** A state's samples in an update: π_old there, π_ref's log-probabilities, the actions and their advantages. */
+export interface UpdateGroup extends OldPolicyAt {
+  logpRef: Float64Array;
+  actions: readonly number[];
+  advantages: readonly number[];
+  /** The number of samples this group stands for (multi-turn: a state's visits in the mini-batch); default 1. */
+  weight?: number;
+}
+
+/**
+ * Step 4 on one mini-batch: the clipped surrogate + β·KL of every group (grpoLoss; the loss of n samples
+ * is n × their mean, so a group of weight n counts n times), the gradient divided by `denominator`,
+ * one Adam step. `firstUpdate`: the parameters are still θ_old, so the groups' forward passes are reused.
+ * Returns the weighted sums of loss and clip fraction, and the gradient norm.
+ */
+export function updateMinibatch(
+  policy: LoadedPolicy,
+  adam: Adam,
+  grad: Grad,
+  groups: Iterable<UpdateGroup>,
+  denominator: number,
+  firstUpdate: boolean,
+  cfg: Pick<GrpoConfig, "clipEps" | "beta" | "kl">,
+): { loss: number; clip: number; gradNorm: number } {
+  let loss = 0,
+    clip = 0;
+  for (const g of groups) {
+    const fwd = firstUpdate ? g.fwd : policy.model.forward(g.x);
+    const out = grpoLoss({
+      logp: firstUpdate ? g.logpOld : logSoftmax(fwd.scores),
+      logpOld: g.logpOld,
+      logpRef: g.logpRef,
+      actions: g.actions,
+      advantages: g.advantages,
+      clipEps: cfg.clipEps,
+      beta: cfg.beta,
+      kl: cfg.kl,
+    });
+    const w = g.weight ?? 1;
+    if (w === 1) {
+      loss += out.loss;
+      clip += out.clipFrac;
+    } else {
+      loss += out.loss * w;
+      clip += out.clipFrac * w;
+      for (let k = 0; k < out.dscores.length; k++) out.dscores[k] *= w;
+    }
+    policy.model.backward(g.x, fwd, out.dscores, grad);
+  }
+  grad.scale(1 / denominator);
+  const gradNorm = adam.step(grad);
+  grad.clear();
+  return { loss, clip, gradNorm };
+}
+
 /**
  * Single-turn GRPO from `opts.init` (the SFT policy; also the frozen reference π_ref) on expert states.
- * Without `init` it starts from, and regularises towards, the untrained uniform policy.
+ * Without `init` it starts from, and regularises towards, the untrained uniform policy. With
+ * `opts.budgets` it saves the policy at each budget point and stops at the last (or at the last epoch,
+ * whichever comes first).
  */
 export async function trainGrpo(states: TrainState[], config: Partial<GrpoConfig> = {}, opts: TrainOptions = {}): Promise<TrainResult> {
   const cfg: GrpoConfig = { ...GRPO_DEFAULTS, ...config };
@@ -213,10 +312,14 @@ export async function trainGrpo(states: TrainState[], config: Partial<GrpoConfig
   const batch = Math.min(cfg.batchSize, states.length);
   const stepsPerEpoch = Math.ceil(states.length / batch);
   const totalSteps = stepsPerEpoch * cfg.epochs;
-  const run = opts.out ? openRun(opts.out, { algo: "grpo", ...cfg, init: opts.init?.meta ?? null, n_states: states.length }) : null;
+  const run = opts.out ? openRun(opts.out, { algo: "grpo", ...cfg, init: opts.init?.meta ?? null, n_states: states.length, ...(opts.budgets ? { budgets: opts.budgets } : {}) }) : null;
 
   if (!run?.resume && !opts.init) throw new Error("trainGrpo: an initial policy is required (the SFT policy, or untrainedPolicy())");
-  let { policy, reference, adam, step, samples } = startKlRun(run?.resume ?? null, opts.init!, { algo: "grpo", seed: cfg.seed, beta: cfg.beta }, cfg.lr);
+  const { policy, reference, adam, step: startStep } = startKlRun(run?.resume ?? null, opts.init!, { algo: "grpo", seed: cfg.seed, beta: cfg.beta }, cfg.lr);
+  let step = startStep;
+  const samples = SampledActions.fromState(run?.resume?.state, "group");
+  const clock = new TrainClock(run?.resume?.state);
+  const budgets = new BudgetPoints(opts.budgets, run?.files ?? null, samples.total, opts.onBudget);
   const { metrics, emit } = metricsLog(run, opts.onMetrics);
 
   // π_ref is frozen: its log-probabilities are computed once per state.
@@ -225,9 +328,8 @@ export async function trainGrpo(states: TrainState[], config: Partial<GrpoConfig
   progress.tick(step);
   const grad = new Grad(policy.model.tensors);
   const stopAt = Math.min(totalSteps, opts.stopAfterSteps ?? Infinity);
-  const G = cfg.groupSize;
 
-  while (step < stopAt) {
+  while (step < stopAt && !budgets.done) {
     const epoch = Math.floor(step / stepsPerEpoch);
     const inEpoch = step % stepsPerEpoch;
     const perm = streamRng(cfg.seed, "grpo-epoch", epoch).permutation(states.length);
@@ -239,28 +341,18 @@ export async function trainGrpo(states: TrainState[], config: Partial<GrpoConfig
       acc = 0,
       pe = 0,
       zeroAdv = 0;
-    const groups = idx.map((i) => {
+    const groups = idx.map((i): UpdateGroup => {
       const s = states[i];
       const fwd = policy.model.forward(s.x);
-      const scores = fwd.scores;
-      const logpOld = logSoftmax(scores);
-      const sampleProbs = cfg.temperature === 1 ? logpOld.map(Math.exp) : logSoftmax(scores, cfg.temperature).map(Math.exp);
-      const actions: number[] = [];
-      const rewards: number[] = [];
-      for (let j = 0; j < G; j++) {
-        const a = rng.categorical(sampleProbs);
-        actions.push(a);
-        const correct = cfg.reward === "any-optimal" ? s.acceptable.includes(a) : a === s.target;
-        rewards.push(actionReward(correct));
-      }
+      const logpOld = logSoftmax(fwd.scores);
+      const correct = cfg.reward === "any-optimal" ? (a: number) => s.acceptable.includes(a) : (a: number) => a === s.target;
+      const { actions, rewards, advantages } = sampleGroup({ x: s.x, fwd, logpOld }, correct, rng, cfg, samples);
       rewardSum += rewards.reduce((x, y) => x + y, 0);
-      acc += argmax(scores) === s.target ? 1 : 0;
+      acc += argmax(fwd.scores) === s.target ? 1 : 0;
       pe += Math.exp(logpOld[s.target]);
-      const advantages = groupAdvantages(rewards, cfg.advEps, cfg.advStd);
       if (advantages.every((a) => a === 0)) zeroAdv++;
-      return { i, fwd, logpOld, actions, advantages };
+      return { x: s.x, fwd, logpOld, logpRef: refLogp[i], actions, advantages };
     });
-    samples += idx.length * G;
 
     // 4: clipped-surrogate updates with KL to π_ref.
     let loss = 0,
@@ -270,41 +362,23 @@ export async function trainGrpo(states: TrainState[], config: Partial<GrpoConfig
     for (let e = 0; e < cfg.ppoEpochs; e++) {
       for (let mb = 0; mb < groups.length; mb += cfg.miniBatchSize) {
         const part = groups.slice(mb, mb + cfg.miniBatchSize);
-        for (const g of part) {
-          const s = states[g.i];
-          // Before the first update θ = θ_old: the sampling forward pass is this one.
-          const first = e === 0 && mb === 0;
-          const fwd = first ? g.fwd : policy.model.forward(s.x);
-          const out = grpoLoss({
-            logp: first ? g.logpOld : logSoftmax(fwd.scores),
-            logpOld: g.logpOld,
-            logpRef: refLogp[g.i],
-            actions: g.actions,
-            advantages: g.advantages,
-            clipEps: cfg.clipEps,
-            beta: cfg.beta,
-            kl: cfg.kl,
-          });
-          loss += out.loss;
-          clip += out.clipFrac;
-          nLoss++;
-          policy.model.backward(s.x, fwd, out.dscores, grad);
-        }
-        grad.scale(1 / part.length);
-        gnorm = adam.step(grad);
-        grad.clear();
+        const u = updateMinibatch(policy, adam, grad, part, part.length, e === 0 && mb === 0, cfg);
+        loss += u.loss;
+        clip += u.clip;
+        nLoss += part.length;
+        gnorm = u.gradNorm;
       }
     }
     step++;
     // KL(π_old ‖ π_ref) over the batch: the policy that drew this step's samples (no extra forward pass).
     let kl = 0;
-    for (const g of groups) kl += exactKl(g.logpOld, refLogp[g.i]);
+    for (const g of groups) kl += exactKl(g.logpOld, g.logpRef);
     const m: GrpoMetrics = {
       algo: "grpo",
       step,
       epoch,
       split: "train",
-      reward: rewardSum / (idx.length * G),
+      reward: rewardSum / (idx.length * cfg.groupSize),
       acc: acc / idx.length,
       p_expert: pe / idx.length,
       kl: kl / idx.length,
@@ -312,19 +386,20 @@ export async function trainGrpo(states: TrainState[], config: Partial<GrpoConfig
       loss: loss / nLoss,
       zero_adv_frac: zeroAdv / idx.length,
       grad_norm: gnorm,
-      samples,
+      ...samples.metrics(),
     };
     emit(m as unknown as Record<string, unknown>);
     const epochEnd = step % stepsPerEpoch === 0;
     if (epochEnd && opts.evalStates?.length) emit({ algo: "grpo", step, epoch, split: "eval", ...evaluateStates(policy, opts.evalStates) });
-    if (run && (epochEnd || step % cfg.checkpointEvery === 0 || step === stopAt)) {
-      saveCheckpoint(run.files, "grpo", step, policy, adam, { samples }, reference);
+    const atBudget = budgets.reached(samples, step, policy, clock, emit, "grpo");
+    if (run && (epochEnd || atBudget || step % cfg.checkpointEvery === 0 || step === stopAt)) {
+      saveCheckpoint(run.files, "grpo", step, policy, adam, { ...samples.metrics(), ...clock.state() }, reference);
     }
     progress.tick(1, `reward ${m.reward.toFixed(3)} kl ${m.kl.toExponential(2)}`);
     await new Promise((r) => setImmediate(r));
   }
-  const finished = step >= totalSteps;
-  policy.meta = { ...policy.meta, steps: step, samples };
+  const finished = step >= totalSteps || budgets.done;
+  policy.meta = { ...policy.meta, steps: step, samples: samples.total };
   if (run && finished) savePolicy(run.files.policy, policy);
   progress.finish(finished ? "done" : "stopped");
   return { policy, metrics, steps: step, finished };

@@ -1,7 +1,8 @@
 /**
  * lib/learn — the CPU-scale learners: a log-linear policy over identity-free text features of
- * (observation, action), trained by SFT, single-turn GRPO (the paper's recipe) and trajectory-level
- * multi-turn GRPO (the sparse-reward baseline). See notes/learn.md.
+ * (observation, action), trained by SFT, single-turn GRPO (the paper's recipe), trajectory-level
+ * multi-turn GRPO (the sparse-reward baseline), GiGPO and on-policy single-turn GRPO, all counted in
+ * sampled actions (samples.ts). See notes/learn.md.
  */
 export * from "../util/rng";
 export * from "./scene";
@@ -12,5 +13,8 @@ export * from "./checkpoint";
 export * from "./sft";
 export * from "./grpo";
 export * from "./multiturn";
+export * from "./gigpo";
+export * from "./onpolicy";
+export * from "./samples";
 export * from "./policy";
 export * from "./theory";

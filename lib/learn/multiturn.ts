@@ -11,8 +11,9 @@
  *   4. the same clipped surrogate + β·KL(π_θ‖π_ref) as single-turn GRPO (`grpoLoss`), averaged over all
  *      steps of the batch (verl's token-mean).
  *
- * The budget is counted in environment samples (steps taken), so it can be set equal to single-turn
- * GRPO's number of sampled actions (epochs × states × G): the comparison the paper argues from.
+ * The budget is counted in sampled actions (samples.ts: here one per environment step), so it can be
+ * set equal to single-turn GRPO's (epochs × states × G): the comparison the paper argues from.
+ * GiGPO (gigpo.ts) is this trainer with other advantages (`trainOnEpisodeGroups`).
  * A group whose G episodes all succeed or all fail has zero advantage and teaches nothing — the
  * sparse-reward problem, reported as `zero_adv_frac`.
  *
@@ -21,34 +22,29 @@
 import { makeEnv as makeTaskEnv, resolveTask } from "../env/index";
 import type { TextEnv } from "../env/types";
 import { Progress, silentProgress } from "../util/progress";
-import { LoadedPolicy, metricsLog, openRun, saveCheckpoint, savePolicy, startKlRun } from "./checkpoint";
+import { LoadedPolicy, metricsLog, openRun, RunFiles, saveCheckpoint, savePolicy, startKlRun, TrainCheckpoint } from "./checkpoint";
 import { FeaturizedState, sharedFeatureCache } from "./features";
-import { GRPO_DEFAULTS, exactKl, groupAdvantages, grpoLoss } from "./grpo";
-import { Forward, Grad, argmax, logSoftmax, softmax } from "./model";
+import { GRPO_DEFAULTS, GrpoConfig, UpdateGroup, exactKl, groupAdvantages, updateMinibatch } from "./grpo";
+import { Adam, Forward, Grad, argmax, logSoftmax, softmax } from "./model";
 import { Rng, streamRng } from "../util/rng";
+import { BudgetPoints, SampledActions, TrainClock } from "./samples";
 import { TrainOptions, TrainResult } from "./sft";
 
-export interface MultiTurnConfig {
-  /** Environment samples (steps) to spend in total. */
+/**
+ * The settings of every method that plays episodes (multi-turn GRPO, GiGPO, on-policy single-turn GRPO);
+ * the GRPO ones mean what they mean in grpo.ts.
+ */
+export interface MultiTurnConfig extends Pick<GrpoConfig, "ppoEpochs" | "beta" | "kl" | "clipEps" | "advEps" | "advStd" | "temperature" | "lr" | "seed" | "checkpointEvery"> {
+  /** Sampled actions (samples.ts) to spend in total; here environment steps. */
   envSteps: number;
-  /** Episodes per start layout. */
+  /** Episodes per start layout (on-policy: samples per labelled state). */
   groupSize: number;
   /** Start layouts per step. */
   layoutsPerStep: number;
-  /** Steps per gradient update within a step (0 = all of the step's samples in one update). */
+  /** Steps (on-policy: states) per gradient update within a step (0 = all of the step's samples in one update). */
   miniBatchSize: number;
-  ppoEpochs: number;
-  beta: number;
-  kl: "exact" | "k3";
-  clipEps: number;
-  advEps: number;
-  advStd: "unbiased" | "population";
-  temperature: number;
   /** Step limit of a training episode; null = the task's protocol timeout (resolveTask). */
   timeout: number | null;
-  lr: number;
-  seed: number;
-  checkpointEvery: number;
 }
 
 export const MULTITURN_DEFAULTS: MultiTurnConfig = {
@@ -77,6 +73,8 @@ export interface StartLayout {
 
 export interface RolloutStep {
   x: FeaturizedState;
+  /** `env.key()` of the state (GiGPO's anchor states; on-policy labels). */
+  key: string;
   action: number;
   logpOld: Float64Array;
   /** The state as the rollout evaluated it (shared by every visit of the state within a group). */
@@ -111,7 +109,7 @@ export function rollout(
   while (!done && actions.length < timeout) {
     const s = cache ? cache.get(policy, env) : evalState(policy, env);
     const a = rng ? rng.categorical(temperature === 1 ? s.probs : softmax(s.logp, temperature)) : argmax(s.logp);
-    if (keepTrace) trace.push({ x: s.x, action: a, logpOld: s.logp, state: s });
+    if (keepTrace) trace.push({ x: s.x, key: s.key ?? env.key(), action: a, logpOld: s.logp, state: s });
     actions.push(s.valid[a]);
     done = env.step(s.valid[a]).done;
   }
@@ -119,6 +117,8 @@ export function rollout(
 }
 
 export interface EvaluatedState {
+  /** The state's key, when it came from a StateCache. */
+  key?: string;
   valid: string[];
   x: FeaturizedState;
   /** The forward pass under the rollout's weights (reused by the first update, where θ = θ_old). */
@@ -149,7 +149,7 @@ export class StateCache {
     let s = this.map.get(key);
     if (!s) {
       if (this.map.size >= this.limit) this.map.clear();
-      s = evalState(policy, env);
+      s = { ...evalState(policy, env), key };
       this.map.set(key, s);
     }
     return s;
@@ -164,75 +164,120 @@ export interface MultiTurnOptions extends TrainOptions {
   makeEnv?: (task: string, seed: number | null) => TextEnv;
 }
 
-export async function trainMultiTurn(layouts: StartLayout[], config: Partial<MultiTurnConfig> = {}, opts: MultiTurnOptions = {}): Promise<TrainResult> {
-  const cfg: MultiTurnConfig = { ...MULTITURN_DEFAULTS, ...config };
-  if (layouts.length === 0) throw new Error("trainMultiTurn: no start layouts");
-  if (!opts.init) throw new Error("trainMultiTurn: an initial policy is required (the SFT policy, or untrainedPolicy())");
-  const build = opts.makeEnv ?? ((task: string, seed: number | null) => makeTaskEnv(task, seed));
-  // The procedural generator is costly next to a rollout: build each start layout once, clone it after.
-  const starts = new Map<string, TextEnv>();
-  const makeEnv = (task: string, seed: number | null): TextEnv => {
-    const key = `${task}@${seed}`;
-    let k = starts.get(key);
-    if (!k) starts.set(key, (k = build(task, seed)));
-    return k.clone();
-  };
+/**
+ * The start layouts of a run, in the order the steps visit them: slot i uses a seeded permutation of the
+ * layouts number ⌊i/n⌋ at position i mod n (a pure function of the slot: resume-safe). The procedural
+ * generator is costly next to a rollout, so each layout is built once; play a clone of `start`.
+ */
+export class StartSchedule {
+  private readonly perms = new Map<number, number[]>();
+  private readonly starts = new Map<string, TextEnv>();
+  private readonly build: (task: string, seed: number | null) => TextEnv;
+  constructor(
+    private readonly layouts: readonly StartLayout[],
+    private readonly seed: number,
+    private readonly tag: string,
+    build?: (task: string, seed: number | null) => TextEnv,
+  ) {
+    this.build = build ?? ((task, s) => makeTaskEnv(task, s));
+  }
+  at(slot: number): { layout: StartLayout; start: TextEnv } {
+    const n = this.layouts.length;
+    const e = Math.floor(slot / n);
+    let perm = this.perms.get(e);
+    if (!perm) this.perms.set(e, (perm = streamRng(this.seed, this.tag, e).permutation(n)));
+    const layout = this.layouts[perm[slot % n]];
+    const key = `${layout.task}@${layout.seed}`;
+    let start = this.starts.get(key);
+    if (!start) this.starts.set(key, (start = this.build(layout.task, layout.seed)));
+    return { layout, start };
+  }
+}
+
+/** One episode of a group as the advantage estimators see it: its outcome and the states it passed. */
+export interface GroupEpisode {
+  success: boolean;
+  /** `env.key()` of the state before each action (equal keys within a group = the same state). */
+  keys: readonly string[];
+}
+
+/** Per-step advantages of a group of episodes from one start, and what the trainer logs about them. */
+export interface GroupAdvantages {
+  /** `perStep[j][t]`: the advantage of episode j's action t. */
+  perStep: number[][];
+  /** Extra per-group numbers, averaged over the step's groups in the metrics (GiGPO's anchor statistics). */
+  stats?: Record<string, number>;
+}
+
+/** Trajectory-level GRPO's advantages: the episode's group-normalised success, at every one of its steps. */
+export function episodeAdvantages(group: readonly GroupEpisode[], cfg: Pick<MultiTurnConfig, "advEps" | "advStd">): GroupAdvantages {
+  const adv = groupAdvantages(
+    group.map((e) => (e.success ? 1 : 0)),
+    cfg.advEps,
+    cfg.advStd,
+  );
+  return { perStep: group.map((e, j) => e.keys.map(() => adv[j])) };
+}
+
+/**
+ * The trainer shared by the methods that learn from groups of whole episodes (multi-turn GRPO, GiGPO):
+ * per step, G episodes from each of `layoutsPerStep` start layouts with π_old, per-step advantages from
+ * `advantages`, then the clipped surrogate + β·KL, token-mean over the step's actions. They differ in
+ * the advantages only (and what their config adds, recorded in the run's config.json).
+ */
+export async function trainOnEpisodeGroups(
+  algo: string,
+  layouts: StartLayout[],
+  cfg: MultiTurnConfig,
+  opts: MultiTurnOptions,
+  advantages: (group: readonly GroupEpisode[]) => GroupAdvantages,
+): Promise<TrainResult> {
+  const run = new EpisodeRun(algo, layouts, cfg, opts);
+  const { policy, reference, adam, samples, grad } = run;
+  const schedule = new StartSchedule(layouts, cfg.seed, "mt-layouts", opts.makeEnv);
   const timeoutOf = (task: string) => cfg.timeout ?? resolveTask(task).timeout;
-  const run = opts.out ? openRun(opts.out, { algo: "multiturn", ...cfg, init: opts.init.meta ?? null, layouts }) : null;
-
-  let { policy, reference, adam, step, samples } = startKlRun(run?.resume ?? null, opts.init, { algo: "multiturn", seed: cfg.seed, beta: cfg.beta }, cfg.lr);
-  const { metrics, emit } = metricsLog(run, opts.onMetrics);
-
-  // Layout order: slot i of the run uses permutation ⌊i/n⌋ at position i mod n (resume-safe).
-  const perms = new Map<number, number[]>();
-  const layoutAt = (slot: number): StartLayout => {
-    const e = Math.floor(slot / layouts.length);
-    if (!perms.has(e)) perms.set(e, streamRng(cfg.seed, "mt-layouts", e).permutation(layouts.length));
-    return layouts[perms.get(e)![slot % layouts.length]];
-  };
-  const progress = new Progress("multiturn", cfg.envSteps, opts.progress ?? silentProgress);
-  progress.tick(samples);
-  const grad = new Grad(policy.model.tensors);
   const G = cfg.groupSize;
-  let stoppedEarly = false;
 
-  while (samples < cfg.envSteps) {
-    if (opts.stopAfterSteps !== undefined && step >= opts.stopAfterSteps) {
-      stoppedEarly = true;
-      break;
-    }
+  while (run.next()) {
+    const step = run.step;
     const rng = streamRng(cfg.seed, "mt-rollout", step);
-    // 1–3: groups of whole episodes, success reward, advantages.
+    // A step collects groups until the run's budget, or the next budget point, is reached.
+    const limit = run.limit;
+    // 1–3: groups of whole episodes, their per-step advantages.
     type Sample = { state: EvaluatedState; action: number; adv: number };
     const batch: Sample[] = [];
     let succ = 0,
       eps = 0,
       len = 0,
       succLen = 0,
-      zeroAdv = 0;
-    for (let l = 0; l < cfg.layoutsPerStep && samples < cfg.envSteps; l++) {
-      const layout = layoutAt(step * cfg.layoutsPerStep + l);
-      const start = makeEnv(layout.task, layout.seed);
+      zeroAdv = 0,
+      groups = 0;
+    const stats: Record<string, number> = {};
+    for (let l = 0; l < cfg.layoutsPerStep && samples.total < limit; l++) {
+      const { layout, start } = schedule.at(step * cfg.layoutsPerStep + l);
       const timeout = timeoutOf(layout.task);
       const group: Rollout[] = [];
       // π_old is fixed during the rollout phase; keys are only comparable within one layout.
       const cache = new StateCache();
-      for (let j = 0; j < G; j++) group.push(rollout(policy, start.clone(), timeout, rng, cfg.temperature, true, cache));
-      const rewards = group.map((r) => (r.success ? 1 : 0));
-      const adv = groupAdvantages(rewards, cfg.advEps, cfg.advStd);
-      if (adv.every((a) => a === 0)) zeroAdv++;
+      for (let j = 0; j < G; j++) {
+        const r = rollout(policy, start.clone(), timeout, rng, cfg.temperature, true, cache);
+        samples.addRollout(r.steps);
+        group.push(r);
+      }
+      const adv = advantages(group.map((r) => ({ success: r.success, keys: r.trace.map((t) => t.key) })));
+      groups++;
+      if (adv.perStep.every((a) => a.every((x) => x === 0))) zeroAdv++;
+      for (const [k, v] of Object.entries(adv.stats ?? {})) stats[k] = (stats[k] ?? 0) + v;
       group.forEach((r, j) => {
-        samples += r.steps;
         eps++;
         len += r.steps;
         if (r.success) {
           succ++;
           succLen += r.steps;
         }
-        for (const t of r.trace) batch.push({ state: t.state, action: t.action, adv: adv[j] });
+        r.trace.forEach((t, i) => batch.push({ state: t.state, action: t.action, adv: adv.perStep[j][i] }));
       });
     }
-    const groupsThisStep = Math.ceil(eps / G);
 
     // 4: clipped surrogate + KL, token-mean over the batch's steps. The G episodes of a layout visit
     // many states more than once; the samples of one state are summed into one grpoLoss call (the
@@ -251,46 +296,27 @@ export async function trainMultiTurn(layouts: StartLayout[], config: Partial<Mul
     for (let e = 0; e < cfg.ppoEpochs; e++) {
       for (let mb = 0; mb < batch.length; mb += mbs) {
         const part = batch.slice(mb, mb + mbs);
-        const byState = new Map<EvaluatedState, { actions: number[]; advantages: number[] }>();
+        const byState = new Map<EvaluatedState, UpdateGroup & { actions: number[]; advantages: number[] }>();
         for (const s of part) {
           if (s.adv === 0 && cfg.beta === 0) continue;
           let g = byState.get(s.state);
-          if (!g) byState.set(s.state, (g = { actions: [], advantages: [] }));
+          if (!g) byState.set(s.state, (g = { x: s.state.x, fwd: s.state.fwd, logpOld: s.state.logp, logpRef: refLogp(s.state), actions: [], advantages: [], weight: 0 }));
           g.actions.push(s.action);
           g.advantages.push(s.adv);
+          g.weight!++;
         }
-        for (const [st, g] of byState) {
-          // Before the first update θ = θ_old: the rollout's forward pass is this one.
-          const fwd = e === 0 && mb === 0 ? st.fwd : policy.model.forward(st.x);
-          const out = grpoLoss({
-            logp: e === 0 && mb === 0 ? st.logp : logSoftmax(fwd.scores),
-            logpOld: st.logp,
-            logpRef: refLogp(st),
-            actions: g.actions,
-            advantages: g.advantages,
-            clipEps: cfg.clipEps,
-            beta: cfg.beta,
-            kl: cfg.kl,
-          });
-          const n = g.actions.length;
-          loss += out.loss * n;
-          clip += out.clipFrac * n;
-          for (let k = 0; k < out.dscores.length; k++) out.dscores[k] *= n;
-          policy.model.backward(st.x, fwd, out.dscores, grad);
-        }
-        grad.scale(1 / Math.max(part.length, 1));
-        gnorm = adam.step(grad);
-        grad.clear();
+        // Before the first update θ = θ_old: the rollout's forward pass is this one.
+        const u = updateMinibatch(policy, adam, grad, byState.values(), Math.max(part.length, 1), e === 0 && mb === 0, cfg);
+        loss += u.loss;
+        clip += u.clip;
+        gnorm = u.gradNorm;
       }
     }
     // KL(π_old ‖ π_ref) over the batch's steps: the policy that collected this step's samples.
     for (const s of batch) kl += exactKl(s.state.logp, refLogp(s.state));
-    step++;
     const n = Math.max(batch.length, 1);
-    emit({
-      algo: "multiturn",
-      step,
-      split: "train",
+    const mean = (v: number) => (groups ? v / groups : 0);
+    run.endStep({
       success: eps ? succ / eps : 0,
       reward: eps ? succ / eps : 0,
       episodes: eps,
@@ -299,21 +325,98 @@ export async function trainMultiTurn(layouts: StartLayout[], config: Partial<Mul
       kl: kl / n,
       clip_frac: clip / (n * cfg.ppoEpochs),
       loss: loss / (n * cfg.ppoEpochs),
-      zero_adv_frac: groupsThisStep ? zeroAdv / groupsThisStep : 0,
+      zero_adv_frac: mean(zeroAdv),
+      ...Object.fromEntries(Object.entries(stats).map(([k, v]) => [k, mean(v)])),
       grad_norm: gnorm,
-      samples,
     });
-    if (run && (step % cfg.checkpointEvery === 0 || samples >= cfg.envSteps || step === opts.stopAfterSteps)) {
-      saveCheckpoint(run.files, "multiturn", step, policy, adam, { samples }, reference);
-    }
-    progress.tick(len, `success ${(eps ? succ / eps : 0).toFixed(2)}`); // progress counts environment samples
-    await new Promise((r) => setImmediate(r));
+    run.progress.tick(len, `success ${(eps ? succ / eps : 0).toFixed(2)}`); // progress counts environment samples
+    await new Promise((res) => setImmediate(res));
   }
-  const finished = !stoppedEarly && samples >= cfg.envSteps;
-  policy.meta = { ...policy.meta, steps: step, samples };
-  if (run && finished) savePolicy(run.files.policy, policy);
-  progress.finish(finished ? "done" : "stopped");
-  return { policy, metrics, steps: step, finished };
+  return run.finish();
+}
+
+/**
+ * The life of a KL-regularised run that plays episodes and spends a budget of sampled actions (multi-turn
+ * GRPO, GiGPO, on-policy single-turn GRPO): its directory and checkpoint, the counters, the budget
+ * points, the metrics, and the end of every step (metrics record, budget-point policies, checkpoint).
+ */
+export class EpisodeRun {
+  readonly run: { files: RunFiles; resume: TrainCheckpoint | null } | null;
+  readonly policy: LoadedPolicy;
+  readonly reference: LoadedPolicy;
+  readonly adam: Adam;
+  readonly grad: Grad;
+  readonly samples: SampledActions;
+  readonly budgets: BudgetPoints;
+  readonly progress: Progress;
+  readonly metrics: Record<string, unknown>[];
+  readonly emit: (m: Record<string, unknown>) => void;
+  /** Optimisation steps completed. */
+  step: number;
+  private readonly clock: TrainClock;
+  private stoppedEarly = false;
+
+  constructor(
+    readonly algo: string,
+    layouts: StartLayout[],
+    private readonly cfg: { envSteps: number; seed: number; beta: number; lr: number; checkpointEvery: number },
+    private readonly opts: MultiTurnOptions,
+  ) {
+    if (layouts.length === 0) throw new Error(`train ${algo}: no start layouts`);
+    if (!opts.init) throw new Error(`train ${algo}: an initial policy is required (the SFT policy, or untrainedPolicy())`);
+    this.run = opts.out ? openRun(opts.out, { algo, ...cfg, init: opts.init.meta ?? null, layouts, ...(opts.budgets ? { budgets: opts.budgets } : {}) }) : null;
+    const k = startKlRun(this.run?.resume ?? null, opts.init, { algo, seed: cfg.seed, beta: cfg.beta }, cfg.lr);
+    ({ policy: this.policy, reference: this.reference, adam: this.adam, step: this.step } = k);
+    this.samples = SampledActions.fromState(this.run?.resume?.state, "rollout");
+    this.clock = new TrainClock(this.run?.resume?.state);
+    this.budgets = new BudgetPoints(opts.budgets, this.run?.files ?? null, this.samples.total, opts.onBudget);
+    if (this.budgets.last !== null && this.budgets.last > cfg.envSteps) throw new Error(`train ${algo}: budget point ${this.budgets.last} is past envSteps ${cfg.envSteps}`);
+    ({ metrics: this.metrics, emit: this.emit } = metricsLog(this.run, opts.onMetrics));
+    this.progress = new Progress(algo, cfg.envSteps, opts.progress ?? silentProgress);
+    this.progress.tick(this.samples.total);
+    this.grad = new Grad(this.policy.model.tensors);
+  }
+
+  /** Is there another step to take (budget left, not interrupted)? */
+  next(): boolean {
+    if (this.samples.total >= this.cfg.envSteps || this.budgets.done) return false;
+    if (this.opts.stopAfterSteps !== undefined && this.step >= this.opts.stopAfterSteps) {
+      this.stoppedEarly = true;
+      return false;
+    }
+    return true;
+  }
+
+  /** The sampled-action count this step must not collect past: the run's budget, or the next budget point. */
+  get limit(): number {
+    return Math.min(this.cfg.envSteps, this.budgets.limit);
+  }
+
+  /** After the update: the step's metrics record, the policy at any budget point reached, a checkpoint when due. */
+  endStep(metrics: Record<string, unknown>): void {
+    this.step++;
+    const { algo, step, samples } = this;
+    this.emit({ algo, step, split: "train", ...metrics, ...samples.metrics() });
+    const atBudget = this.budgets.reached(samples, step, this.policy, this.clock, this.emit, algo);
+    if (this.run && (atBudget || step % this.cfg.checkpointEvery === 0 || samples.total >= this.cfg.envSteps || step === this.opts.stopAfterSteps)) {
+      saveCheckpoint(this.run.files, algo, step, this.policy, this.adam, { ...samples.metrics(), ...this.clock.state() }, this.reference);
+    }
+  }
+
+  /** The run's result; the final policy saved when it finished. */
+  finish(): TrainResult {
+    const finished = !this.stoppedEarly && (this.samples.total >= this.cfg.envSteps || this.budgets.done);
+    this.policy.meta = { ...this.policy.meta, steps: this.step, samples: this.samples.total };
+    if (this.run && finished) savePolicy(this.run.files.policy, this.policy);
+    this.progress.finish(finished ? "done" : "stopped");
+    return { policy: this.policy, metrics: this.metrics, steps: this.step, finished };
+  }
+}
+
+/** Trajectory-level multi-turn GRPO with the sparse success reward (this file's comment). */
+export async function trainMultiTurn(layouts: StartLayout[], config: Partial<MultiTurnConfig> = {}, opts: MultiTurnOptions = {}): Promise<TrainResult> {
+  const cfg: MultiTurnConfig = { ...MULTITURN_DEFAULTS, ...config };
+  return trainOnEpisodeGroups("multiturn", layouts, cfg, opts, (group) => episodeAdvantages(group, cfg));
 }
 
 export interface RolloutSummary {

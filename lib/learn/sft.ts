@@ -14,6 +14,7 @@ import { TrainState } from "./data";
 import { DEFAULT_FEATURES, FeatureConfig } from "./features";
 import { Adam, AdamConfig, DEFAULT_ADAM, DEFAULT_MODEL, Grad, ModelConfig, argmax, cloneModel, createModel, logSoftmax } from "./model";
 import { streamRng } from "../util/rng";
+import type { BudgetSnapshot } from "./samples";
 
 export interface SftConfig {
   /** Passes over the expert states (paper: 8). */
@@ -90,6 +91,13 @@ export interface TrainOptions {
   stopAfterSteps?: number;
   /** Called with every metrics record (live displays). */
   onMetrics?: (m: Record<string, unknown>) => void;
+  /**
+   * Budget points in sampled actions (samples.ts), ascending: the policy is saved at each
+   * (`<out>/budgets/<budget>.json`) and training stops at the last. The RL trainers only; SFT samples nothing.
+   */
+  budgets?: readonly number[];
+  /** Called with a copy of the policy at every budget point. */
+  onBudget?: (snapshot: BudgetSnapshot, policy: LoadedPolicy) => void;
 }
 
 export interface TrainResult {

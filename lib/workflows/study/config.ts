@@ -93,7 +93,7 @@ export const CPU_STUDY: StudyConfig = {
   tasks: [...PAPER_TASKS],
   evalTasks: [...PAPER_TASKS],
   seeds: [0, 1, 2],
-  expert: { perTask: 100, valFraction: 0.1, firstSeed: 10000 },
+  expert: { perTask: 100, valFraction: 0.1 },
   sft: { epochs: SFT_DEFAULTS.epochs, batchSize: SFT_DEFAULTS.batchSize, lr: SFT_DEFAULTS.lr },
   grpo: { epochs: GRPO_DEFAULTS.epochs, batchSize: GRPO_DEFAULTS.batchSize, groupSize: GRPO_DEFAULTS.groupSize, beta: GRPO_DEFAULTS.beta },
   multiturn: { layoutsPerStep: MULTITURN_DEFAULTS.layoutsPerStep, groupSize: GRPO_DEFAULTS.groupSize, beta: GRPO_DEFAULTS.beta },
@@ -111,7 +111,7 @@ export const CI_STUDY: StudyConfig = {
   evalTasks: ["cheese_sandwich", "burger"],
   seeds: [0, 1],
   // Notebook 04's ci data (4 layouts per task, one of them held out): the two notebooks share it.
-  expert: { perTask: 4, valFraction: 0.1, firstSeed: 10000 },
+  expert: { perTask: 4, valFraction: 0.1 },
   grpo: { ...CPU_STUDY.grpo, epochs: 4 },
   betaSweep: [0.1],
   eval: { extendedSeeds: 12, temperature: 1, expert: true },

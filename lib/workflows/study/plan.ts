@@ -44,12 +44,12 @@ export interface ModelRun {
 }
 
 /** A path under the study's results tree: `cfg.root`, else results/<profile>[/<env>] (Robotouille's at the top). */
-export function studyPath(cfg: StudyConfig, ...parts: string[]): string {
+export function studyPath(cfg: Pick<StudyConfig, "profile" | "root" | "env">, ...parts: string[]): string {
   return cfg.root ? path.join(cfg.root, ...parts) : resultsDir(cfg.profile, ...envDir(cfg), ...parts);
 }
 
 /** The study's environment sub-directory: none for Robotouille (the paper's), the family's name otherwise. */
-export function envDir(cfg: StudyConfig): string[] {
+export function envDir(cfg: Pick<StudyConfig, "env">): string[] {
   return cfg.env && cfg.env !== "robotouille" ? [cfg.env] : [];
 }
 
@@ -141,7 +141,7 @@ export function theoryFile(cfg: StudyConfig, task: string, name: string): string
   return studyPath(cfg, "theory", task, `${name}.json`);
 }
 
-export function studyDirs(cfg: StudyConfig) {
+export function studyDirs(cfg: Pick<StudyConfig, "profile" | "root">) {
   return {
     results: studyPath(cfg),
     learn: studyPath(cfg, "learn"),

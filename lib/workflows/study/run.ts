@@ -68,7 +68,7 @@ interface Job {
 }
 
 /** A sink that prefixes every line with the study's position (`study 3/40 train burger/sft-s0 · …`). */
-function prefixed(sink: ProgressSink, prefix: string): ProgressSink {
+export function prefixed(sink: ProgressSink, prefix: string): ProgressSink {
   return { update: (t) => sink.update(`${prefix} · ${t}`), done: (t) => sink.update(`${prefix} · ${t}`) };
 }
 
@@ -100,13 +100,13 @@ export function studyFeatures(cfg: StudyConfig): FeatureConfig {
 }
 
 /** A task's training data, featurised once per process. */
-interface TaskData {
+export interface TaskData {
   train: TrainState[];
   val: TrainState[];
   layouts: StartLayout[];
 }
 
-function loadTaskData(cfg: StudyConfig, task: string): TaskData {
+export function loadTaskData(cfg: StudyConfig, task: string): TaskData {
   const rows = (split: "train" | "val") => loadExpertDataset(task, { profile: cfg.profile, root: expertRoot(cfg), split }).map((r, i) => exampleFromRecord(r, `${task} ${split} row ${i + 1}`));
   const features = studyFeatures(cfg);
   const train = featurizeExamples(rows("train"), features);
@@ -288,9 +288,9 @@ async function runJobs(cfg: StudyConfig, jobs: Job[], sink: ProgressSink, ran: s
  * Run jobs of other workers in child processes (`stgrpo study --part k/n --config-file F`), relaying
  * their progress lines; rejects with the child's last stderr lines when one fails.
  */
-function spawnWorker(configFile: string, part: number, count: number, onLine: (line: string) => void): Promise<void> {
+export function spawnWorker(configFile: string, part: number, count: number, onLine: (line: string) => void, extraArgs: string[] = []): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, "bin", "stgrpo"), "study", "--part", `${part}/${count}`, "--config-file", configFile], {
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, "bin", "stgrpo"), "study", ...extraArgs, "--part", `${part}/${count}`, "--config-file", configFile], {
       stdio: ["ignore", "ignore", "pipe"],
     });
     const tail: string[] = [];
@@ -315,7 +315,7 @@ function spawnWorker(configFile: string, part: number, count: number, onLine: (l
  * writing one results tree would interleave their checkpoints and episode files. A lock whose process
  * is gone is stale and taken over.
  */
-async function withStudyLock<T>(cfg: StudyConfig, f: () => Promise<T>): Promise<T> {
+export async function withStudyLock<T>(cfg: Pick<StudyConfig, "profile" | "root">, f: () => Promise<T>): Promise<T> {
   const lock = path.join(path.dirname(studyDirs(cfg).timings), "lock");
   fs.mkdirSync(path.dirname(lock), { recursive: true });
   for (;;) {

@@ -98,36 +98,42 @@ function expertAt(env: TextEnv): { expert: string; optimal: string[] } | "dead e
 }
 
 /**
- * Off-expert states of a policy's episodes on a task's layouts: replay each episode, keep the states
+ * Off-expert states of a policy's episodes: replay each episode from `start(seed)`, keep the states
  * (before an action) that are not on the expert trajectory of that layout, distinct, at most `limit`
- * taken round-robin over the layouts so that no single layout fills the sample.
+ * taken round-robin over the layouts so that no single layout fills the sample. Any environment: the
+ * study passes Robotouille's kitchens, the comparison lib/env's episodes.
  */
-export function offPathStates(task: string, episodes: { seed: number | null; actions: string[] }[], expertActions: Map<number | null, string[]>, limit: number): { seed: number | null; t: number; env: TextEnv }[] {
-  const perLayout: { seed: number | null; t: number; env: TextEnv }[][] = [];
+export function offPathStates<E extends TextEnv>(
+  episodes: { seed: number | null; actions: string[] }[],
+  expertActions: Map<number | null, string[]>,
+  limit: number,
+  start: (seed: number | null) => E,
+): { seed: number | null; t: number; env: E }[] {
+  const perLayout: { seed: number | null; t: number; env: E }[][] = [];
   for (const ep of episodes) {
     const expert = expertActions.get(ep.seed);
     if (!expert) continue;
     const onPath = new Set<string>();
-    const e = makeEnv(task, ep.seed);
+    const e = start(ep.seed);
     onPath.add(e.key());
     for (const a of expert) {
       e.step(a);
       onPath.add(e.key());
     }
-    const k = makeEnv(task, ep.seed);
+    const k = start(ep.seed);
     const seen = new Set<string>();
-    const here: { seed: number | null; t: number; env: TextEnv }[] = [];
+    const here: { seed: number | null; t: number; env: E }[] = [];
     ep.actions.forEach((a, t) => {
       const key = k.key();
       if (!onPath.has(key) && !seen.has(key) && !k.isDone()) {
         seen.add(key);
-        here.push({ seed: ep.seed, t, env: k.clone() });
+        here.push({ seed: ep.seed, t, env: k.clone() as E });
       }
       k.step(a);
     });
     perLayout.push(here);
   }
-  const out: { seed: number | null; t: number; env: TextEnv }[] = [];
+  const out: { seed: number | null; t: number; env: E }[] = [];
   for (let i = 0; out.length < limit && perLayout.some((l) => l.length > i); i++) {
     for (const l of perLayout) if (l[i] && out.length < limit) out.push(l[i]);
   }
@@ -184,7 +190,7 @@ export async function runTheory(cfg: StudyConfig, task: string, sink: ProgressSi
       const sft = runs.find((r) => r.algo === "sft" && r.arm === arm && r.seed === seed)!;
       const family = [sft, ...runs.filter((r) => r.parent === sft.key)];
       const episodes = readJsonl<{ task: string; seed: number | null; actions: string[] }>(evalFile(cfg, "paper", sft)).filter((e) => e.task === task);
-      const picked = offPathStates(task, episodes, expertActions, cfg.theory.offPathStates);
+      const picked = offPathStates(episodes, expertActions, cfg.theory.offPathStates, (seed) => makeEnv(task, seed));
       let deadEnds = 0,
         overBudget = 0;
       const states: OffPathState[] = [];
