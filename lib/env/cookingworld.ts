@@ -168,6 +168,7 @@ export const cookingworld: EnvFamily = {
   checkEvaluationSeed: (seed) => {
     if (!inFold(seed, TEST)) throw new UserError(`CookingWorld evaluates on its test games, seeds ${TEST.first}–${TEST.last}; ${seed ?? "default"} is not one`);
   },
+  firstTrainingSeed: TRAIN.first,
   trainingLayouts: (task, o): TrainingLayout[] => {
     if (o.seeds) {
       for (const s of o.seeds) if (!inFold(s, TRAIN)) throw new UserError(`CookingWorld trains on its train games, seeds ${TRAIN.first}–${TRAIN.last}; ${s} is not one`);

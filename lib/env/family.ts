@@ -31,6 +31,8 @@ export interface EnvFamily {
    * (one that evaluation plays is an error).
    */
   trainingLayouts(task: EnvTask, opts: { n: number; firstSeed?: number; evalSeedsPerTask: number; seeds?: readonly number[] }): TrainingLayout[];
+  /** The first training seed when none is given (Robotouille 10000, far above its evaluation seeds; CookingWorld 0, its train fold). */
+  firstTrainingSeed: number;
   /** How training data is kept apart from evaluation, in words (the dataset manifest). */
   trainingDisjointness(opts: { evalSeedsPerTask: number }): string;
   /** The prompt's words for this environment (lib/agent's prompt frames them the same way for every family). */

@@ -8,6 +8,9 @@ import { UserError } from "../util/errors";
 import type { EnvTask, TextEnv } from "./types";
 import type { EnvFamily, TrainingLayout } from "./family";
 
+/** Training layouts start far above the evaluation seeds (42·k), so the two never meet by accident. */
+const FIRST_TRAINING_SEED = 10000;
+
 export const robotouille: EnvFamily = {
   name: "robotouille",
   title: "Robotouille (synchronous)",
@@ -20,7 +23,8 @@ export const robotouille: EnvFamily = {
   // 42·k, k = 1…n: the paper's ten (42…420) first.
   evaluationSeeds: (n) => extendedSeeds(n),
   checkEvaluationSeed: () => {},
-  trainingLayouts: (task, o) => trainingLayouts(task.id, o.n, o.firstSeed ?? 10000, o.evalSeedsPerTask, o.seeds),
+  trainingLayouts: (task, o) => trainingLayouts(task.id, o.n, o.firstSeed ?? FIRST_TRAINING_SEED, o.evalSeedsPerTask, o.seeds),
+  firstTrainingSeed: FIRST_TRAINING_SEED,
   trainingDisjointness: (o) => `default layout and seeds 42·k, k = 1…${o.evalSeedsPerTask} (effective seeds and layouts)`,
   prompt: {
     // Our wording of Robotouille's headline ReAct prompt (ReAct/1.3.1-last-reasoning-action-mpc).

@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { spawn } from "node:child_process";
-import { familyOf, resolveTask } from "../../env/index";
+import { envFamily, familyOf, resolveTask } from "../../env/index";
 import type { EnvTask } from "../../env/types";
 import { ExpertPolicy, Policy } from "../../agent/index";
 import { evaluateRun } from "../../eval/evaluate";
@@ -72,7 +72,7 @@ export function prefixed(sink: ProgressSink, prefix: string): ProgressSink {
   return { update: (t) => sink.update(`${prefix} · ${t}`), done: (t) => sink.update(`${prefix} · ${t}`) };
 }
 
-/** The expert data's settings, as lib/expert's manifest records them. */
+/** The expert data's settings, as lib/expert's manifest records them (an absent first seed is the family's default). */
 function expertSettings(cfg: StudyConfig) {
   return { perTask: cfg.expert.perTask, firstSeed: cfg.expert.firstSeed, valFraction: cfg.expert.valFraction, evalSeedsPerTask: Math.max(100, cfg.eval.extendedSeeds) };
 }
@@ -86,9 +86,13 @@ function expertDone(cfg: StudyConfig, task: string): boolean {
   if (!fs.existsSync(p.manifest) || !fs.existsSync(p.train)) return false;
   const m = readJsonFile<{ config?: Record<string, unknown> }>(p.manifest);
   const want = expertSettings(cfg);
+  // Data made with the default first seed and data made with that seed named are the same data.
+  const firstSeed = envFamily(cfg.env ?? "robotouille").firstTrainingSeed;
+  const resolved = (k: string, v: unknown) => (k === "firstSeed" ? (v ?? firstSeed) : v);
   for (const [k, v] of Object.entries(want)) {
-    if (JSON.stringify(m.config?.[k]) !== JSON.stringify(v)) {
-      throw new UserError(`${p.dir} holds expert data made with ${k} = ${JSON.stringify(m.config?.[k])}, the study needs ${JSON.stringify(v)}: move it away or regenerate it with \`stgrpo expert\``);
+    const have = resolved(k, m.config?.[k]);
+    if (JSON.stringify(have) !== JSON.stringify(resolved(k, v))) {
+      throw new UserError(`${p.dir} holds expert data made with ${k} = ${JSON.stringify(have)}, the study needs ${JSON.stringify(resolved(k, v))}: move it away or regenerate it with \`stgrpo expert\``);
     }
   }
   return true;
