@@ -9,11 +9,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
-import { CI_COMPARISON, ComparisonConfig, METHODS } from "../lib/workflows/comparison/config";
+import { CI_COMPARISON, CI_COOKINGWORLD_COMPARISON, ComparisonConfig, METHODS } from "../lib/workflows/comparison/config";
 import { comparisonRuns, comparisonStarts } from "../lib/workflows/comparison/plan";
 import { runComparison } from "../lib/workflows/comparison/run";
 import { sampleEfficiencyFigure } from "../lib/workflows/comparison/figures";
-import { comparisonMarkdown, equalTimeMarkdown, findingsTableMarkdown } from "../lib/workflows/comparison/markdown";
+import { comparisonMarkdown, equalTimeMarkdown, findingsTableMarkdown, verdictMarkdown } from "../lib/workflows/comparison/markdown";
 import { summaryCurves, summaryPoints } from "../lib/workflows/comparison/curves";
 import type { ComparisonSummary } from "../lib/workflows/comparison/types";
 import { toSvg } from "../lib/viz/render";
@@ -88,6 +88,13 @@ test("the comparison end to end: every method and budget point, the findings, an
   t.true(s.theory.every((r) => r.seeds === 2 && r.expert.states > 0));
   t.regex(findingsTableMarkdown(s), /paper's claim/);
   t.regex(comparisonMarkdown(s), /## The per-state premises after training/);
+  // The answer in sentences: one paragraph per decoding, its counts adding up to the cells.
+  const verdict = verdictMarkdown(s);
+  for (const d of ["sample", "greedy"]) {
+    const m = verdict.match(new RegExp(`\\*\\*${d} decoding\\*\\*, at the largest budget of each of the (\\d+) cells[^:]*: .*? holds in (\\d+), is reversed in (\\d+) and is within noise in (\\d+)`));
+    t.truthy(m, `${d}: ${verdict}`);
+    t.is(Number(m![2]) + Number(m![3]) + Number(m![4]), Number(m![1]));
+  }
   t.regex(equalTimeMarkdown(s, "greedy"), /\| Cheese Sandwich \| linear, light SFT \| [\d.]+ s \| single-turn GRPO \(expert states\) [\d.]+ \(800\);/, "single-turn GRPO reaches its own largest budget");
   for (const x of ["samples", "seconds"] as const) t.regex(await toSvg(sampleEfficiencyFigure(s, { learner: "linear", arm: "light", decoding: "sample", x })), /^<svg/);
   t.true(fs.existsSync(path.join(rootA, "comparison", "summary", "summary.json")));
@@ -140,4 +147,21 @@ test("stgrpo study --comparison: one-line errors for unknown methods and learner
     parsed.cells.map((c) => c.learner),
     ["linear"],
   );
+});
+
+test("the comparison on CookingWorld: the same four methods from the CookingWorld study's SFT start, in its own results tree", async (t) => {
+  const root = tmp();
+  const cfg: ComparisonConfig = { ...CI_COOKINGWORLD_COMPARISON, root, seeds: [0], eval: { ...CI_COOKINGWORLD_COMPARISON.eval, layouts: 4 } };
+  const r = await runComparison(cfg);
+  t.true(r.finished);
+  const s = r.summary!;
+  t.true(s.findings.length > 0 && s.findings.every((f) => f.env === "cookingworld" && f.task === "cookingworld-1"));
+  const points = summaryPoints(s);
+  t.deepEqual([...new Set(points.map((p) => p.method))].sort(), ["start", ...METHODS].sort());
+  // On-policy labels come from the engine's exact search: the run saw labelled states.
+  t.true(points.filter((p) => p.method !== "start").every((p) => p.samples >= 300));
+  // The study's SFT start sits in the CookingWorld study's tree, the comparison beside it.
+  t.true(fs.existsSync(path.join(root, "learn", "cookingworld-1", "sft-s0", "policy.json")));
+  t.true(fs.existsSync(path.join(root, "comparison", "summary", "summary.md")));
+  fs.rmSync(root, { recursive: true, force: true });
 });

@@ -111,7 +111,7 @@ async function runComparisonCommand(values: ReturnType<typeof parseFlags<typeof 
   if (values.tasks) overrides.tasks = parseTasks(values.tasks).map((t) => t.id);
   if (values.seeds) overrides.seeds = parseSeedList(values.seeds);
   if (values.root) overrides.root = ensureOutputDir(values.root, "--root");
-  const cfg = comparisonConfig(profile, overrides);
+  const cfg = comparisonConfig(profile, overrides, values.env);
   const stages = values.stages ? parseStages(values.stages, COMPARISON_STAGES) : undefined;
   if (values.config) {
     printJson(cfg, true);

@@ -47,6 +47,8 @@ export function optimalActions(env: TextEnv, opts: { maxExpanded?: number; isola
     }
     return out;
   }
+  // CookingWorld: the engine's exact search returns the optimal set of its first state directly.
+  if (env instanceof CookingWorldEnv) return env.isDone() ? [] : (cookingWorldPlan(env).optimal[0] ?? []);
   throw new UserError(`no expert for this environment (${env.constructor.name})`);
 }
 
@@ -67,6 +69,14 @@ export function expertLength(task: string, seed: number | null, opts: { maxExpan
   if (t.env === "robotouille") return optimalLength(Kitchen.fromLayout(loadLayoutInfo(task, seed).layout), opts);
   if (seed === null) throw new UserError(`${t.id} has no default game: give a seed`);
   return goldLength(t, seed);
+}
+
+/** The shortest successful plan's length from a task's layout or game `seed` (Robotouille: the expert's; CookingWorld: shorter than the gold path's). */
+export function shortestLength(task: string, seed: number | null, opts: { maxExpanded?: number } = {}): number {
+  const t = resolveTask(task);
+  if (t.env === "robotouille") return expertLength(task, seed, opts);
+  if (seed === null) throw new UserError(`${t.id} has no default game: give a seed`);
+  return shortestPlan(makeEnv(task, seed)).length;
 }
 
 /** `stgrpo plan`'s answer (docs/design.md's contract): the expert's shortest plan from a layout or game's start. */

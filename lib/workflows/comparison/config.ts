@@ -29,7 +29,8 @@ import { GIGPO_DEFAULTS, GigpoConfig } from "../../learn/gigpo";
 import { MULTITURN_DEFAULTS, MultiTurnConfig } from "../../learn/multiturn";
 import { ONPOLICY_DEFAULTS, OnPolicyConfig } from "../../learn/onpolicy";
 import type { ModelConfig } from "../../learn/model";
-import { CPU_STUDY } from "../study/config";
+import type { EnvName } from "../../env/types";
+import { CPU_COOKINGWORLD_STUDY, CPU_STUDY } from "../study/config";
 
 const PAPER_TASKS = envFamily("robotouille").paperTasks;
 
@@ -64,6 +65,8 @@ export interface LearnerCell {
 
 export interface ComparisonConfig {
   profile: Profile;
+  /** The environment (default Robotouille); its study's SFT starts and results tree (results/<profile>[/<env>]). */
+  env?: EnvName;
   /** Results tree (default results/<profile>; the comparison lives in its `comparison/`). */
   root?: string;
   methods: Method[];
@@ -124,7 +127,34 @@ export const CI_COMPARISON: ComparisonConfig = {
   theory: { layouts: 2, offPathStates: 4 },
 };
 
-export const COMPARISON_CONFIGS: Partial<Record<Profile, ComparisonConfig>> = { ci: CI_COMPARISON, cpu: CPU_COMPARISON };
+/**
+ * CookingWorld's: the same four methods from its study's SFT start (the paper's recipe, the study's one
+ * arm) on the two levels where that start succeeds at all (levels 3 and 4 are at SR 0 for every learner
+ * in notebook 08, so their curves would be flat zeros), the log-linear learner only. A CookingWorld step
+ * costs the JVM and ~1 ms of text features where a Robotouille step costs microseconds, so the budgets
+ * are a fifth of Robotouille's and the extended protocol is the study's 30 test games.
+ */
+export const CPU_COOKINGWORLD_COMPARISON: ComparisonConfig = {
+  ...CPU_COMPARISON,
+  env: "cookingworld",
+  cells: [{ learner: "linear", model: { kind: "linear" }, arms: ["main"], tasks: ["cookingworld-1", "cookingworld-2"], budgets: [2_500, 5_000, 10_000, 20_000] }],
+  eval: { ...CPU_COMPARISON.eval, layouts: CPU_COOKINGWORLD_STUDY.eval.extendedSeeds },
+  theory: { layouts: 5, offPathStates: 10 },
+};
+
+/** `make test`'s CookingWorld comparison: level 1, two seeds, one small budget. */
+export const CI_COOKINGWORLD_COMPARISON: ComparisonConfig = {
+  ...CI_COMPARISON,
+  env: "cookingworld",
+  cells: [{ learner: "linear", model: { kind: "linear" }, arms: ["main"], tasks: ["cookingworld-1"], budgets: [300] }],
+  eval: { ...CI_COMPARISON.eval, layouts: 6 },
+  theory: { layouts: 2, offPathStates: 3 },
+};
+
+export const COMPARISON_CONFIGS: Record<EnvName, Partial<Record<Profile, ComparisonConfig>>> = {
+  robotouille: { ci: CI_COMPARISON, cpu: CPU_COMPARISON },
+  cookingworld: { ci: CI_COOKINGWORLD_COMPARISON, cpu: CPU_COOKINGWORLD_COMPARISON },
+};
 
 /** The tasks of every cell, in first-seen order. */
 export function comparisonTasks(cfg: ComparisonConfig): string[] {
@@ -132,8 +162,8 @@ export function comparisonTasks(cfg: ComparisonConfig): string[] {
 }
 
 /** The comparison of a profile, with overrides (the CLI's --methods, --tasks, --seeds, --learners, --root). */
-export function comparisonConfig(profile: Profile, overrides: Partial<ComparisonConfig> & { tasks?: string[]; learners?: string[] } = {}): ComparisonConfig {
-  const base = COMPARISON_CONFIGS[profile];
+export function comparisonConfig(profile: Profile, overrides: Partial<ComparisonConfig> & { tasks?: string[]; learners?: string[] } = {}, env: EnvName = "robotouille"): ComparisonConfig {
+  const base = COMPARISON_CONFIGS[env][profile];
   if (!base) throw new UserError(`the comparison runs the ci and cpu profiles (the ${profile} profile trains the LLM through lib/trainer)`);
   const { tasks, learners, ...rest } = overrides;
   const cfg: ComparisonConfig = { ...base, ...rest };

@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import { familyOf, makeEnv, resolveTask } from "../../env/index";
 import type { TextEnv } from "../../env/types";
 import { runEpisode } from "../../eval/episode";
-import { expertLength } from "../../expert/experts";
+import { shortestLength } from "../../expert/experts";
 import { readJsonFile, writeFileAtomic } from "../../util/files";
 import { Progress, ProgressSink } from "../../util/progress";
 import type { LoadedPolicy } from "../../learn/checkpoint";
@@ -19,15 +19,11 @@ import type { BudgetSnapshot } from "../../learn/samples";
 import type { ComparisonConfig } from "./config";
 import { optimalLengthsFile } from "./plan";
 
+/** Where a policy was saved: its budget point, the sampled actions drawn, training wall and CPU time then. */
+export type SavedAt = Omit<BudgetSnapshot, "step">;
+
 /** One policy's evaluation: where it was saved (budget 0 = the SFT start) and, per decoding, each layout's outcome. */
-export interface PolicyEval {
-  budget: number;
-  samples: number;
-  rollout_samples: number;
-  group_samples: number;
-  /** Training wall time and the training process's CPU time when the policy was saved. */
-  seconds: number;
-  cpu_seconds: number;
+export interface PolicyEval extends SavedAt {
   /** Per decoding id: per evaluation layout, the steps of a success, or null for a failure. */
   steps: Record<string, (number | null)[]>;
 }
@@ -118,7 +114,7 @@ export function writeOptimalLengths(cfg: ComparisonConfig, task: string, sink: P
   const layouts = evalLayouts(cfg, task);
   const progress = new Progress(`optimal ${task}`, layouts.length, sink);
   const lengths = layouts.map((s) => {
-    const n = expertLength(task, s);
+    const n = shortestLength(task, s);
     progress.tick(1);
     return n;
   });

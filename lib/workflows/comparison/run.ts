@@ -24,7 +24,7 @@ import { DEFAULT_MODEL } from "../../learn/model";
 import { resolveTask } from "../../env/index";
 import type { TrainOptions } from "../../learn/sft";
 import { studyConfig } from "../study/config";
-import { loadTaskData, prefixed, spawnWorker, studyJobs, TaskData, withStudyLock } from "../study/run";
+import { loadTaskData, prefixed, spawnWorker, studyFeatures, studyJobs, TaskData, withStudyLock } from "../study/run";
 import { ComparisonConfig, comparisonTasks } from "./config";
 import { evaluateInto, writeOptimalLengths } from "./evaluate";
 import { comparisonDirs, comparisonEvalFile, comparisonRuns, comparisonStarts, MethodRun, optimalLengthsFile, StartRun, studyArm } from "./plan";
@@ -56,17 +56,24 @@ export interface ComparisonResult {
 
 /** The study's settings behind the comparison's starts: its SFT recipe, arms and expert data, on the comparison's tasks and seeds. */
 function studyFor(cfg: ComparisonConfig) {
-  return studyConfig(cfg.profile, { root: cfg.root, tasks: comparisonTasks(cfg), evalTasks: comparisonTasks(cfg), seeds: cfg.seeds });
+  return studyConfig(cfg.profile, { root: cfg.root, tasks: comparisonTasks(cfg), evalTasks: comparisonTasks(cfg), seeds: cfg.seeds }, cfg.env);
 }
 
-/** The expert data's trajectories with their optimal actions, which pre-fill on-policy labels. */
+/**
+ * The expert data's trajectories whose states carry their optimal action sets, which pre-fill on-policy
+ * labels (a cache: the planner would label those states the same). Only trajectories with a recorded set
+ * at every state: CookingWorld's gold data records none, and its gold action is not a label — the gold
+ * path's "look around" leaves the state unchanged, so as a state-keyed label it would reward a loop.
+ */
 function expertPaths(data: TaskData): ExpertPathLabels[] {
   const bySeed = new Map<number | null, TaskData["train"]>();
   for (const s of data.train) bySeed.set(s.example.seed, [...(bySeed.get(s.example.seed) ?? []), s]);
-  return [...bySeed].map(([seed, states]) => ({
-    layout: { task: states[0].example.task, seed },
-    steps: [...states].sort((a, b) => a.example.t - b.example.t).map((s) => ({ action: s.example.expertAction, optimal: s.example.acceptable ?? [s.example.expertAction] })),
-  }));
+  return [...bySeed]
+    .filter(([, states]) => states.every((s) => s.example.acceptable))
+    .map(([seed, states]) => ({
+      layout: { task: states[0].example.task, seed },
+      steps: [...states].sort((a, b) => a.example.t - b.example.t).map((s) => ({ action: s.example.expertAction, optimal: s.example.acceptable! })),
+    }));
 }
 
 /** Has a run saved its policy at every budget point (and finished)? */
@@ -152,7 +159,7 @@ export function comparisonJobs(cfg: ComparisonConfig): QueueJob[] {
       deps: [`expert ${s.task}`],
       done: () => fs.existsSync(path.join(s.dir, "policy.json")),
       run: async (progress) => {
-        await trainSft(dataOf(s.task).train, { ...study.sft, ...arm.sft, seed: s.seed, model: { ...DEFAULT_MODEL, ...s.cell.model } }, { out: s.dir, evalStates: dataOf(s.task).val, progress });
+        await trainSft(dataOf(s.task).train, { ...study.sft, ...arm.sft, features: studyFeatures(study), seed: s.seed, model: { ...DEFAULT_MODEL, ...s.cell.model } }, { out: s.dir, evalStates: dataOf(s.task).val, progress });
       },
     });
   }

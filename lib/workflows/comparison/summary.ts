@@ -18,6 +18,7 @@ import { ComparisonConfig, Method, MULTI_TURN_METHODS } from "./config";
 import { readEvalFile, readOptimalLengths } from "./evaluate";
 import { comparisonMarkdown } from "./markdown";
 import { comparisonDirs, comparisonEvalFile, comparisonStarts } from "./plan";
+import { envDir } from "../study/plan";
 import { readComparisonTheory } from "./theory";
 import { PolicyPoint } from "./curves";
 import type { ClaimVerdict, ComparisonSummary, FindingRow, Model, TheoryRow } from "./types";
@@ -186,7 +187,7 @@ export function writeComparisonSummary(cfg: ComparisonConfig): ComparisonSummary
   writeFileAtomic(path.join(dir, "summary.json"), json);
   writeFileAtomic(path.join(dir, "summary.md"), md);
   if (!cfg.root) {
-    const tracked = figuresDir(cfg.profile, "study");
+    const tracked = figuresDir(cfg.profile, ...envDir(cfg), "study");
     fs.mkdirSync(tracked, { recursive: true });
     writeFileAtomic(path.join(tracked, "comparison.json"), json);
     writeFileAtomic(path.join(tracked, "comparison.md"), md);
