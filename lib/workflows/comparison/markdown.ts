@@ -168,12 +168,46 @@ export function comparisonTimingsMarkdown(s: ComparisonSummary): string {
   return `Wall time ${t.wall === null ? "—" : `${t.wall.toFixed(0)} s`} (${t.jobs} jobs; job time ${t.total.toFixed(0)} s: ${stages}; CPU time ${t.cpu.toFixed(0)} s: ${cpu}; mean 1-minute load ${t.meanLoad1 ?? "—"} on ${t.cores} cores).\n`;
 }
 
+/**
+ * The answer in sentences, built from the findings (so that no number in a notebook's prose was typed):
+ * per decoding, how often the paper's claim holds, is reversed or is within noise at each cell's largest
+ * budget, the largest reversal and the largest confirmation with their intervals, which method most often
+ * ranks first, and what the planner's on-policy labels change against expert-state GRPO.
+ */
+export function verdictMarkdown(s: ComparisonSummary): string {
+  const where = (f: FindingRow) => `${taskTitle(f.task)} (${startName(f.learner, f.arm)}, ${budgetLabel(f.budget)} sampled actions)`;
+  const out: string[] = [];
+  for (const d of s.config.eval.decodings.map((x) => x.id)) {
+    const fs = largest(s.findings).filter((f) => f.decoding === d);
+    if (!fs.length) continue;
+    const n = (v: string) => fs.filter((f) => f.paper?.verdict === v).length;
+    const diffs = fs.filter((f) => f.paper?.comparison).sort((a, b) => a.paper!.comparison!.diff - b.paper!.comparison!.diff);
+    const worst = diffs[0];
+    const best = diffs[diffs.length - 1];
+    const firsts = new Map<string, number>();
+    for (const f of fs) firsts.set(f.ranking[0].method, (firsts.get(f.ranking[0].method) ?? 0) + 1);
+    const [top, topCount] = [...firsts].sort((a, b) => b[1] - a[1])[0];
+    const on = fs.filter((f) => f.onPolicy);
+    const onCount = (pred: (c: PairedComparison) => boolean) => on.filter((f) => f.onPolicy!.verdict !== "within noise" && f.onPolicy!.verdict !== "one run" && pred(f.onPolicy!)).length;
+    const parts = [
+      `**${d} decoding**, at the largest budget of each of the ${fs.length} cells (task × learner × start): the paper's claim — single-turn GRPO on expert states beats the best multi-turn method at equal sampled actions — holds in ${n("holds")}, is reversed in ${n("reversed")} and is within noise in ${n("within noise")}${n("one seed") ? ` (one seed: ${n("one seed")})` : ""}.`,
+      worst && worst.paper!.comparison!.diff < 0 ? `The largest reversal: ${where(worst)}, ${diffText(worst.paper!.comparison)} against ${title(worst.paper!.against)}.` : "",
+      best && best.paper!.comparison!.diff > 0 ? `The largest margin in the claim's favour: ${where(best)}, ${diffText(best.paper!.comparison)} against ${title(best.paper!.against)}${best.paper!.verdict === "holds" ? "" : ` (${best.paper!.verdict})`}.` : "",
+      `${title(top)} ranks first in ${topCount} of ${fs.length} cells.`,
+      on.length ? `On-policy labels against expert-state GRPO: clearly better in ${onCount((c) => c.diff > 0)}, clearly worse in ${onCount((c) => c.diff < 0)}, within noise in ${on.length - onCount(() => true)} of ${on.length}.` : "",
+    ];
+    out.push(parts.filter(Boolean).join(" "));
+  }
+  return out.join("\n\n") + "\n";
+}
+
 /** The whole summary as one Markdown document (comparison.md). */
 export function comparisonMarkdown(s: ComparisonSummary): string {
   const decodings = s.config.eval.decodings.map((d) => d.id);
   return [
     `# Single-turn vs multi-turn RL at equal sampled actions (${s.profile} profile)\n`,
     `Methods from the same SFT start, each trained to budget points of sampled actions (lib/learn/samples.ts), ${s.config.seeds.length} training seeds, every policy on the first ${s.config.eval.layouts} evaluation layouts under ${decodings.join(" and ")} decoding. Differences are paired by seed; the interval is the 95% t interval across seeds.\n`,
+    `## The answer\n\n${verdictMarkdown(s)}`,
     `## The paper's claim, tallied\n\n${claimTallyMarkdown(s)}`,
     `## Findings at the largest budget\n\n${findingsTableMarkdown(s, { largestOnly: true })}`,
     `## Findings at every budget point\n\n${findingsTableMarkdown(s)}`,
