@@ -30,6 +30,7 @@ import { Adam, Forward, Grad, argmax, logSoftmax } from "./model";
 import { Rng, streamRng } from "../util/rng";
 import { BudgetPoints, SampledActions, TrainClock } from "./samples";
 import { TrainOptions, TrainResult, evaluateStates } from "./sft";
+import { PAPER } from "../config/paper";
 
 export interface GrpoConfig {
   /** Passes over the expert states (paper: 50). */
@@ -61,12 +62,12 @@ export interface GrpoConfig {
 }
 
 export const GRPO_DEFAULTS: GrpoConfig = {
-  epochs: 50,
-  batchSize: 256,
-  miniBatchSize: 256,
+  epochs: PAPER.grpo.epochs,
+  batchSize: PAPER.grpo.batchPrompts,
+  miniBatchSize: PAPER.grpo.batchPrompts,
   ppoEpochs: 1,
   groupSize: 8,
-  beta: 0.001,
+  beta: PAPER.grpo.beta,
   kl: "exact",
   clipEps: 0.2,
   advEps: 1e-6,

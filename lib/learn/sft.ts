@@ -15,6 +15,7 @@ import { DEFAULT_FEATURES, FeatureConfig } from "./features";
 import { Adam, AdamConfig, DEFAULT_ADAM, DEFAULT_MODEL, Grad, ModelConfig, argmax, cloneModel, createModel, logSoftmax } from "./model";
 import { streamRng } from "../util/rng";
 import type { BudgetSnapshot } from "./samples";
+import { PAPER } from "../config/paper";
 
 export interface SftConfig {
   /** Passes over the expert states (paper: 8). */
@@ -32,9 +33,9 @@ export interface SftConfig {
 }
 
 export const SFT_DEFAULTS: SftConfig = {
-  epochs: 8,
-  batchSize: 8,
-  lr: 0.005,
+  epochs: PAPER.sft.epochs,
+  batchSize: PAPER.sft.batch,
+  lr: 0.005, // ours: the log-linear learner's rate (the paper's LLM rate does not transfer)
   weightDecay: 0,
   seed: 0,
   model: DEFAULT_MODEL,

@@ -6,24 +6,19 @@
 import { tInterval } from "../../report/aggregate";
 import type { ComparisonConfig } from "./config";
 import type { ComparisonSummary, CurveRow, Model } from "./types";
+import type { SavedAt } from "./evaluate";
 
 const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
 const ci4 = (c: [number, number] | null) => (c ? ([r4(c[0]), r4(c[1])] as [number, number]) : null);
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /** One evaluated policy: its place in the comparison and, per decoding, SR and mean steps beyond the optimum per success. */
-export interface PolicyPoint {
+export interface PolicyPoint extends SavedAt {
   method: Model;
   task: string;
   learner: string;
   arm: string;
   seed: number;
-  budget: number;
-  samples: number;
-  rollout_samples: number;
-  group_samples: number;
-  seconds: number;
-  cpu_seconds: number;
   sr: Record<string, number>;
   excess: Record<string, number | null>;
 }

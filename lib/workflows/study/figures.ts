@@ -18,6 +18,7 @@ import type { StudyConfig } from "./config";
 import { parseModelLabel, studyPath, studyRuns } from "./plan";
 import type { StudySummary } from "./types";
 import { readTheory } from "./theory";
+import { GRPO_DEFAULTS } from "../../learn/grpo";
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 const CONFIG = { font: "DejaVu Sans", view: { stroke: "#ddd" }, axis: { labelFontSize: 10, titleFontSize: 11 }, header: { labelFontSize: 12 } };
@@ -33,7 +34,7 @@ export function studyCurves(cfg: StudyConfig, task: string, seed: number, maxPoi
 
 /** SR against β per task and arm (protocol `protocol`), and the final KL(π_old ‖ π_SFT) of each run against β. */
 export function betaSweepFigure(s: StudySummary, protocol: string): VegaLiteSpec {
-  const beta0 = s.config.grpo.beta ?? 0.001;
+  const beta0 = s.config.grpo.beta ?? GRPO_DEFAULTS.beta;
   const sweepArms = new Set(s.config.arms.filter((a) => a.betaSweep).map((a) => a.id));
   // A GRPO label of a sweeping arm: its β is the sweep's, or the study's own when it names none.
   const betaOf = (model: string) => {
