@@ -24,11 +24,12 @@ import { DEFAULT_MODEL } from "../../learn/model";
 import { resolveTask } from "../../env/index";
 import type { TrainOptions } from "../../learn/sft";
 import { studyConfig } from "../study/config";
-import { loadTaskData, prefixed, spawnWorker, studyFeatures, studyJobs, TaskData, withStudyLock } from "../study/run";
+import { loadTaskData, studyFeatures, studyJobs, TaskData, withStudyLock } from "../study/run";
+import { prefixed, spawnWorker } from "../jobs/processes";
 import { ComparisonConfig, comparisonTasks } from "./config";
 import { evaluateInto, writeOptimalLengths } from "./evaluate";
 import { comparisonDirs, comparisonEvalFile, comparisonRuns, comparisonStarts, MethodRun, optimalLengthsFile, StartRun, studyArm } from "./plan";
-import { QueueJob, clearStaleClaims, runQueue } from "./queue";
+import { QueueJob, clearStaleClaims, runQueue } from "../jobs/queue";
 import { comparisonTheoryFile, runComparisonTheory } from "./theory";
 import { ComparisonSummary, writeComparisonSummary } from "./summary";
 

@@ -9,7 +9,6 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { spawn } from "node:child_process";
 import { envFamily, familyOf, resolveTask } from "../../env/index";
 import type { EnvTask } from "../../env/types";
 import { ExpertPolicy, Policy } from "../../agent/index";
@@ -18,7 +17,6 @@ import { expertPaths, loadExpertDataset } from "../../dataset/paths";
 import { generateExpertData } from "../../dataset/generate";
 import { UserError } from "../../util/errors";
 import { appendJsonl, readJsonFile, readJsonl, writeFileAtomic } from "../../util/files";
-import { REPO_ROOT } from "../../util/profile";
 import { ProgressSink, silentProgress, throttled } from "../../util/progress";
 import { loadPolicy, untrainedPolicy } from "../../learn/checkpoint";
 import { exampleFromRecord, featurizeExamples, TrainState } from "../../learn/data";
@@ -31,6 +29,7 @@ import type { StudyConfig } from "./config";
 import { evalFile, expertRoot, ModelRun, referenceFile, studyDirs, studyProtocols, studyRuns } from "./plan";
 import { runTheory, theoryDone } from "./theory";
 import { writeSummary, StudySummary } from "./summary";
+import { prefixed, spawnWorker, withLock } from "../jobs/processes";
 
 export const STAGES = ["expert", "train", "eval", "theory", "summary"] as const;
 export type Stage = (typeof STAGES)[number];
@@ -65,11 +64,6 @@ interface Job {
   task: string | null;
   done: () => boolean;
   run: (progress: ProgressSink) => Promise<void>;
-}
-
-/** A sink that prefixes every line with the study's position (`study 3/40 train burger/sft-s0 · …`). */
-export function prefixed(sink: ProgressSink, prefix: string): ProgressSink {
-  return { update: (t) => sink.update(`${prefix} · ${t}`), done: (t) => sink.update(`${prefix} · ${t}`) };
 }
 
 /** The expert data's settings, as lib/expert's manifest records them (an absent first seed is the family's default). */
@@ -289,61 +283,12 @@ async function runJobs(cfg: StudyConfig, jobs: Job[], sink: ProgressSink, ran: s
 }
 
 /**
- * Run jobs of other workers in child processes (`stgrpo study --part k/n --config-file F`), relaying
- * their progress lines; rejects with the child's last stderr lines when one fails.
+ * Hold the study's lock (results/<profile>[/<env>]/study/lock) while `f` runs: two studies writing one
+ * results tree would interleave their checkpoints and episode files.
  */
-export function spawnWorker(configFile: string, part: number, count: number, onLine: (line: string) => void, extraArgs: string[] = []): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, "bin", "stgrpo"), "study", ...extraArgs, "--part", `${part}/${count}`, "--config-file", configFile], {
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    const tail: string[] = [];
-    let buf = "";
-    child.stderr.on("data", (d: Buffer) => {
-      buf += d.toString();
-      const lines = buf.split(/\r|\n/);
-      buf = lines.pop() ?? "";
-      for (const l of lines.filter((x) => x.trim())) {
-        tail.push(l);
-        if (tail.length > 5) tail.shift();
-        onLine(l);
-      }
-    });
-    child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`study worker ${part}/${count} exited with ${code}: ${tail.join(" / ")}`))));
-  });
-}
-
-/**
- * Hold the study's lock (results/<profile>/study/lock, holding the pid) while `f` runs: two studies
- * writing one results tree would interleave their checkpoints and episode files. A lock whose process
- * is gone is stale and taken over.
- */
-export async function withStudyLock<T>(cfg: Pick<StudyConfig, "profile" | "root">, f: () => Promise<T>): Promise<T> {
+export function withStudyLock<T>(cfg: Pick<StudyConfig, "profile" | "root" | "env">, f: () => Promise<T>): Promise<T> {
   const lock = path.join(path.dirname(studyDirs(cfg).timings), "lock");
-  fs.mkdirSync(path.dirname(lock), { recursive: true });
-  for (;;) {
-    try {
-      fs.writeFileSync(lock, String(process.pid), { flag: "wx" });
-      break;
-    } catch (e: any) {
-      if (e?.code !== "EEXIST") throw e;
-      const pid = Number(fs.readFileSync(lock, "utf8"));
-      let alive = false;
-      try {
-        alive = pid > 0 && pid !== process.pid && (process.kill(pid, 0), true);
-      } catch {
-        alive = false;
-      }
-      if (alive) throw new UserError(`another stgrpo study (pid ${pid}) is running on ${studyDirs(cfg).results}; wait for it to finish or stop it`);
-      fs.rmSync(lock, { force: true });
-    }
-  }
-  try {
-    return await f();
-  } finally {
-    fs.rmSync(lock, { force: true });
-  }
+  return withLock(lock, `another stgrpo study (pid {pid}) is running on ${studyDirs(cfg).results}; wait for it to finish or stop it`, f);
 }
 
 /** Run (or resume) the study. */
