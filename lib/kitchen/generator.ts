@@ -62,6 +62,16 @@ export interface EnvironmentJson {
   [key: string]: any;
 }
 
+/** The four tiles next to (x, y) in the original's order — (x, y+1), (x, y−1), (x+1, y), (x−1, y) — which decides which tile wins. */
+function neighbours(x: number, y: number): [number, number][] {
+  return [
+    [x, y + 1],
+    [x, y - 1],
+    [x + 1, y],
+    [x - 1, y],
+  ];
+}
+
 /** The original raised inside `randomize_environment`; `_procedurally_generate` then tries seed + 1. */
 export class GenerationFailed extends Error {
   constructor(message: string) {
@@ -175,12 +185,7 @@ class Generator {
     const groups: { station: Entity; player: Entity | null; station_items: Entity[] | null; player_item?: Entity | null }[] = [];
     for (const station of env.stations) {
       const { x, y } = station;
-      const around: [number, number][] = [
-        [x, y + 1],
-        [x, y - 1],
-        [x + 1, y],
-        [x - 1, y],
-      ];
+      const around = neighbours(x, y);
       const adjacent = env.players.filter((p) => around.some(([px, py]) => p.x === px && p.y === py));
       const stationItems = env.items.filter((i) => i.x === x && i.y === y);
       const group: (typeof groups)[number] = {
@@ -307,12 +312,7 @@ class Generator {
     for (const station of updated.stations) {
       if (added) break;
       const { x, y } = station;
-      const around: [number, number][] = [
-        [x, y + 1],
-        [x, y - 1],
-        [x + 1, y],
-        [x - 1, y],
-      ];
+      const around = neighbours(x, y);
       for (const [px, py] of around) {
         if (!(px >= 0 && px < width && py >= 0 && py < height)) continue;
         if (updated.stations.some((s) => s.x === px && s.y === py)) continue;
