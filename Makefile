@@ -34,6 +34,7 @@ test: setup-trainer setup-browser
 	$(TSC_TSLAB) -p tsconfig.tslab.json
 	$(MAKE) --no-print-directory layers
 	npx tsx scripts/notebooks.ts --check
+	npx tsx scripts/readme.ts --check
 	npx ava
 	$(MAKE) --no-print-directory test-trainer
 	$(MAKE) --no-print-directory test-notebooks
@@ -53,10 +54,12 @@ test-site:
 	npx tsx scripts/site.ts --profile ci
 	@if [ -n "$$NO_BROWSER" ]; then echo "test-site: the headless-browser check is skipped (NO_BROWSER=1)"; else npx tsx scripts/site-check.ts --profile ci; fi
 
-## make reproduce: the whole CPU-scale study (cpu profile) — notebooks 01…07 in order, then their site.
+## make reproduce: the whole CPU-scale study (cpu profile) — notebooks 01…09 in order, then their site and
+## the README's findings block (written from the tracked summaries; make test checks it is fresh).
 reproduce: setup
 	.venv/bin/python scripts/run_notebooks.py --profile $(PROFILE)
 	npx tsx scripts/site.ts --profile $(PROFILE)
+	@if [ "$(PROFILE)" = cpu ]; then npx tsx scripts/readme.ts; fi
 
 ## make site: the static site of $(PROFILE)'s executed notebooks (docs/site/ for cpu, tracked; else
 ## results/<profile>/site/). make site-check: open it in headless Chromium, screenshot the index.

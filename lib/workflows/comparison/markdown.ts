@@ -14,6 +14,7 @@ const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(2)}`
 const ci2 = (c: [number, number] | null | undefined) => (c ? ` [${c[0].toFixed(2)}, ${c[1].toFixed(2)}]` : "");
 const title = (m: string) => (m === "start" ? "SFT start" : METHOD_TITLES[m as Method] ?? m);
 const startName = (learner: string, arm: string) => `${learner}, ${arm} SFT`;
+const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 function table(header: string[], rows: string[][]): string {
   const esc = (s: string) => s.replace(/\|/g, "\\|");
@@ -193,7 +194,7 @@ export function verdictMarkdown(s: ComparisonSummary): string {
       `**${d} decoding**, at the largest budget of each of the ${fs.length} cells (task × learner × start): the paper's claim — single-turn GRPO on expert states beats the best multi-turn method at equal sampled actions — holds in ${n("holds")}, is reversed in ${n("reversed")} and is within noise in ${n("within noise")}${n("one seed") ? ` (one seed: ${n("one seed")})` : ""}.`,
       worst && worst.paper!.comparison!.diff < 0 ? `The largest reversal: ${where(worst)}, ${diffText(worst.paper!.comparison)} against ${title(worst.paper!.against)}.` : "",
       best && best.paper!.comparison!.diff > 0 ? `The largest margin in the claim's favour: ${where(best)}, ${diffText(best.paper!.comparison)} against ${title(best.paper!.against)}${best.paper!.verdict === "holds" ? "" : ` (${best.paper!.verdict})`}.` : "",
-      `${title(top)} ranks first in ${topCount} of ${fs.length} cells.`,
+      `${capitalised(title(top))} ranks first in ${topCount} of ${fs.length} cells.`,
       on.length ? `On-policy labels against expert-state GRPO: clearly better in ${onCount((c) => c.diff > 0)}, clearly worse in ${onCount((c) => c.diff < 0)}, within noise in ${on.length - onCount(() => true)} of ${on.length}.` : "",
     ];
     out.push(parts.filter(Boolean).join(" "));
