@@ -215,12 +215,13 @@ const ELAPSED = / \((?:\d+(?:\.\d+)?s|\d+m\d{2}s)(?: eta [^)]*)?\)/g;
 const RUN_DEPENDENT_LINES: RegExp[] = [
   /^study: \d+ job\(s\) ran here, \d+ already done\b/, // lib/learn/study/run.ts, a progress line
   /^\d+ job\(s\) ran, \d+ were already done\.$/, // notebook 05
-  /^Wall time \d+ s\b/, // lib/learn/study/markdown.ts timingsMarkdown: wall time, job times, load
+  /^Wall time \d+ s\b/, // the study's and the comparison's timings markdown: wall time, job times, load
+  /^comparison: \d+ job\(s\) ran here, \d+ already done\b/, // lib/workflows/comparison/run.ts, a progress line
 ];
 
-/** Table columns that time the run (lib/expert/study.ts: "plan ms", "planner ms"): their cells are
+/** Table columns that time the run ("plan ms", "planner ms", the comparison's "training CPU time (s)"): their cells are
  * shown as "…" on the published pages, for the same reason. */
-const RUN_DEPENDENT_COLUMN = /(^|\s)(ms|seconds)$/;
+const RUN_DEPENDENT_COLUMN = /(^|\s)(ms|seconds|\(s\))$/;
 
 /** In every table of a Markdown output, the cells of a timing column become "…" (a markdown-it core
  * rule: the header's text picks the columns, whatever the table's escaping and alignment). */

@@ -95,7 +95,7 @@ test("the comparison end to end: every method and budget point, the findings, an
     t.truthy(m, `${d}: ${verdict}`);
     t.is(Number(m![2]) + Number(m![3]) + Number(m![4]), Number(m![1]));
   }
-  t.regex(equalTimeMarkdown(s, "greedy"), /\| Cheese Sandwich \| linear, light SFT \| [\d.]+ s \| single-turn GRPO \(expert states\) [\d.]+ \(800\);/, "single-turn GRPO reaches its own largest budget");
+  t.regex(equalTimeMarkdown(s, "greedy"), /\| Cheese Sandwich \| linear, light SFT \| [\d.]+ \| single-turn GRPO \(expert states\) [\d.]+ \(800\);/, "single-turn GRPO reaches its own largest budget");
   for (const x of ["samples", "seconds"] as const) t.regex(await toSvg(sampleEfficiencyFigure(s, { learner: "linear", arm: "light", decoding: "sample", x })), /^<svg/);
   t.true(fs.existsSync(path.join(rootA, "comparison", "summary", "summary.json")));
   t.is(comparisonStarts(cfg).length, 2);

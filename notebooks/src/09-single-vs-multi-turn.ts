@@ -35,7 +35,7 @@ import { currentProfile } from "./lib/util/profile";
 import { notebookProgress, showFigure, showMarkdown } from "./lib/viz/notebook";
 import { comparisonConfig } from "./lib/workflows/comparison/config";
 import { runComparison } from "./lib/workflows/comparison/run";
-import { sampleEfficiencyFigure } from "./lib/workflows/comparison/figures";
+import { curveSets, sampleEfficiencyFigure } from "./lib/workflows/comparison/figures";
 import { claimTallyMarkdown, comparisonTimingsMarkdown, costMarkdown, curvesMarkdown, equalTimeMarkdown, findingsTableMarkdown, theoryMarkdown, verdictMarkdown } from "./lib/workflows/comparison/markdown";
 
 const profile = currentProfile() === "paper" ? "cpu" : currentProfile(); // the GPU profile trains the LLM: it shows the CPU comparison
@@ -53,7 +53,7 @@ console.log(JSON.stringify({ profile, workers, robotouille, cookingworld }, null
 // seeds. Each job is resumable; two worker processes share one queue.
 
 // %%
-const rt = await runComparison(robotouille, { progress: notebookProgress(), workers });
+const rt = await runComparison(robotouille, { progress: notebookProgress(), workers: workers }); // tslab: spelt out, a shorthand property does not see an earlier cell's const
 const rs = rt.summary!;
 showMarkdown(comparisonTimingsMarkdown(rs));
 
@@ -71,22 +71,14 @@ showMarkdown(claimTallyMarkdown(rs));
 // ### Sample-efficiency curves
 //
 // SR against sampled actions, one panel per task, one line per method from the shared start (the band
-// is the 95% interval across seeds). First the light start, where there is most to learn.
+// is the 95% interval across seeds), for each learner and SFT start: the log-linear learner from the
+// light recipe (where there is most to learn) and from the paper's (where the start is already strong),
+// then the MLP learner from the light recipe.
 
 // %%
-for (const decoding of ["sample", "greedy"]) await showFigure(sampleEfficiencyFigure(rs, { learner: "linear", arm: "light", decoding }), `09-robotouille-linear-light-${decoding}`);
-
-// %% [markdown]
-// From the paper's SFT recipe, where the start is already strong:
-
-// %%
-for (const decoding of ["sample", "greedy"]) await showFigure(sampleEfficiencyFigure(rs, { learner: "linear", arm: "main", decoding }), `09-robotouille-linear-main-${decoding}`);
-
-// %% [markdown]
-// The MLP learner (light start):
-
-// %%
-for (const decoding of ["sample", "greedy"]) await showFigure(sampleEfficiencyFigure(rs, { learner: "mlp", arm: "light", decoding }), `09-robotouille-mlp-light-${decoding}`);
+for (const { learner, arm } of curveSets(rs)) {
+  for (const decoding of ["sample", "greedy"]) await showFigure(sampleEfficiencyFigure(rs, { learner, arm, decoding }), `09-robotouille-${learner}-${arm}-${decoding}`);
+}
 
 // %% [markdown]
 // ### The findings table
@@ -106,7 +98,8 @@ showMarkdown(findingsTableMarkdown(rs, { largestOnly: true }));
 // largest budget:
 
 // %%
-await showFigure(sampleEfficiencyFigure(rs, { learner: "linear", arm: "light", decoding: "sample", x: "cpu_seconds" }), "09-robotouille-linear-light-cpu-time");
+const first = curveSets(rs)[0];
+await showFigure(sampleEfficiencyFigure(rs, { ...first, decoding: "sample", x: "cpu_seconds" }), `09-robotouille-${first.learner}-${first.arm}-cpu-time`);
 showMarkdown(equalTimeMarkdown(rs, "sample"));
 showMarkdown(equalTimeMarkdown(rs, "greedy"));
 
@@ -131,11 +124,13 @@ showMarkdown(theoryMarkdown(rs));
 // step costs the JVM and the text features, so the budgets are a fifth of Robotouille's.
 
 // %%
-const ct = await runComparison(cookingworld, { progress: notebookProgress(), workers });
+const ct = await runComparison(cookingworld, { progress: notebookProgress(), workers: workers }); // tslab: spelt out, a shorthand property does not see an earlier cell's const
 const cs = ct.summary!;
 showMarkdown(comparisonTimingsMarkdown(cs));
 showMarkdown(verdictMarkdown(cs));
-for (const decoding of ["sample", "greedy"]) await showFigure(sampleEfficiencyFigure(cs, { learner: "linear", arm: "main", decoding }), `09-cookingworld-linear-main-${decoding}`);
+for (const { learner, arm } of curveSets(cs)) {
+  for (const decoding of ["sample", "greedy"]) await showFigure(sampleEfficiencyFigure(cs, { learner, arm, decoding }), `09-cookingworld-${learner}-${arm}-${decoding}`);
+}
 showMarkdown(findingsTableMarkdown(cs, { largestOnly: true }));
 showMarkdown(curvesMarkdown(cs, "sample"));
 showMarkdown(theoryMarkdown(cs));

@@ -52,3 +52,8 @@ export function sampleEfficiencyFigure(s: ComparisonSummary, sel: { learner: str
     config: CONFIG,
   } as unknown as VegaLiteSpec;
 }
+
+/** The (learner, SFT start) pairs a summary holds, in its cells' order: one set of curves each. */
+export function curveSets(s: ComparisonSummary): { learner: string; arm: string }[] {
+  return s.config.cells.flatMap((c) => c.arms.map((arm) => ({ learner: c.learner, arm })));
+}

@@ -139,9 +139,9 @@ export function equalTimeMarkdown(s: ComparisonSummary, decoding: string): strin
       const within = cs.filter((c) => c.method === m && c.cpu_seconds <= grpo.cpu_seconds).sort((a, b) => b.budget - a.budget)[0] ?? start;
       return `${title(m)} ${f2(within.sr)} (${within.budget === 0 ? "start" : budgetLabel(within.budget)})`;
     });
-    rows.push([taskTitle(task), startName(learner, arm), `${grpo.cpu_seconds.toFixed(1)} s`, at.join("; ")]);
+    rows.push([taskTitle(task), startName(learner, arm), grpo.cpu_seconds.toFixed(1), at.join("; ")]);
   }
-  return table(["task", "learner, start", "CPU time of single-turn GRPO's largest budget", `SR (${decoding}) each method reached within it (at the budget point)`], rows);
+  return table(["task", "learner, start", "single-turn GRPO's training CPU time at its largest budget (s)", `SR (${decoding}) each method reached within it (at the budget point)`], rows);
 }
 
 /** Corollary 3.1 and Assumption 3.1 per method after training, against its start. */
