@@ -16,7 +16,10 @@ import { UserError } from "../lib/util/errors";
 import { wilsonInterval } from "../lib/eval/metrics";
 import { uniformDistribution } from "../lib/agent/index";
 import type { EpisodeRecord } from "../lib/eval/episode";
-import { decisionAccuracy, exactAccuracy, expertPathCheck, sampledAccuracy, singleTurnCheck, theoremRows } from "../lib/eval/singleturn";
+import { decisionAccuracy, singleTurnCheck } from "../lib/eval/singleturn";
+import { exactAccuracy, sampledAccuracy } from "../lib/eval/accuracy";
+import { expertPathCheck } from "../lib/eval/expert-path";
+import { theoremRows } from "../lib/eval/theorem";
 import { ExpertTrajectory, readExpertTrajectories } from "../lib/expert/index";
 import { ChatRequestRecord, observationOf, optimalWalks, reactReply, startOpenAIServer, validActionsOf } from "./helpers/openaiServer";
 

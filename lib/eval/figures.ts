@@ -9,7 +9,8 @@
  */
 import type { VegaLiteSpec } from "../viz/render";
 import type { MetricsRow } from "./format";
-import type { PrefixRow, TheoremRow } from "./singleturn";
+import type { PrefixRow } from "./singleturn";
+import type { TheoremRow } from "./theorem";
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 const CONFIG = { font: "DejaVu Sans", view: { stroke: "#ddd" }, axis: { labelFontSize: 10, titleFontSize: 11 }, header: { labelFontSize: 11 } };

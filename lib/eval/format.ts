@@ -4,7 +4,8 @@
  */
 import { repoPath } from "../util/profile";
 import type { Metrics } from "./metrics";
-import type { PrefixRow, TheoremRow } from "./singleturn";
+import type { PrefixRow } from "./singleturn";
+import type { TheoremRow } from "./theorem";
 
 /** `0.70 [0.40, 0.89]`; `—` for a missing value (the paper's sign for "no success"). */
 function withInterval(x: number | null, ci: [number, number] | null, digits = 2): string {

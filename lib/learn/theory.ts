@@ -10,16 +10,16 @@
  * - Corollary 3.2: the same for every prefix subtask k < T^GT.
  *
  * The generic check (any policy with a distribution: the learners, the random policy) lives in
- * lib/eval/singleturn.ts; this is its form for a learned policy, with the learners' random stream.
+ * lib/eval/expert-path.ts; this is its form for a learned policy, with the learners' random stream.
  */
 import type { TextEnv } from "../env/types";
-import { expertPathCheck, ExpertPathCheck } from "../eval/singleturn";
+import { expertPathCheck, ExpertPathCheck } from "../eval/expert-path";
 import { LoadedPolicy } from "./checkpoint";
 import { sharedFeatureCache } from "./features";
 import { softmax } from "./model";
 import { streamRng } from "../util/rng";
 
-export type { ExpertPathCheck } from "../eval/singleturn";
+export type { ExpertPathCheck } from "../eval/expert-path";
 
 /** π(·|s) of a loaded policy at temperature 1 (the trained distribution). */
 export function policyDistribution(policy: LoadedPolicy): (observation: string, validActions: readonly string[]) => Float64Array {

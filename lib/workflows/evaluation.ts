@@ -32,7 +32,8 @@ import { EvalPolicy } from "../eval/policy";
 import { makePolicy, PolicySpec } from "./policies";
 import { extendedProtocol, paperProtocol, paperTasks, Protocol } from "../eval/protocol";
 import { ExpertTrajectory } from "../expert/index";
-import { PrefixRow, singleTurnCheck, SingleTurnReport, TheoremRow } from "../eval/singleturn";
+import { PrefixRow, singleTurnCheck, SingleTurnReport } from "../eval/singleturn";
+import type { TheoremRow } from "../eval/theorem";
 
 /** An endpoint named by the environment: STGRPO_ENDPOINT (URL), STGRPO_MODEL, HF_TOKEN, and optional labels. */
 export function endpointFromEnv(env: NodeJS.ProcessEnv = process.env): PolicySpec | null {
