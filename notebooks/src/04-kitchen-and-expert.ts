@@ -19,7 +19,7 @@
 // `stgrpo expert [--tasks …] [--n 100]` (datasets under `results/<profile>/expert/<task>/`).
 
 // %%
-import { byProfile, currentProfile } from "./lib/util/profile";
+import { byProfile, currentProfile, repoPaths } from "./lib/util/profile";
 import { notebookProgress, showFigure, showMarkdown } from "./lib/viz/notebook";
 import { kitchenPicture, makeKitchen } from "./lib/kitchen/index";
 import { ambiguityByTask, ambiguityFigure, ambiguityTable, codeBlock, datasetTable, evalLayoutStudy, layoutDetailTable, optimalLengthFigure, optimalLengthTable, reasoningLeakStudy, reasoningLeakTable, trajectoryTable } from "./lib/workflows/kitchen-and-expert";
@@ -150,5 +150,5 @@ showMarkdown(reasoningLeakTable(leak));
 
 // %%
 const row = loadExpertDataset("burger", { profile: config.profile })[1];
-console.log(expertPaths("burger", { profile: config.profile }));
+console.log(repoPaths(expertPaths("burger", { profile: config.profile })));
 showMarkdown(codeBlock(JSON.stringify({ ...row, prompt: row.prompt.map((m) => ({ role: m.role, content: m.content.length > 160 ? m.content.slice(0, 160) + " …" : m.content })) }, null, 1)));

@@ -16,7 +16,7 @@
 // Headless, the same outputs come from `stgrpo tables --results results/<profile> --out paper-figures/<profile>`.
 
 // %%
-import { byProfile, currentProfile, figuresDir, resultsDir } from "./lib/util/profile";
+import { byProfile, currentProfile, figuresDir, repoPaths, resultsDir } from "./lib/util/profile";
 import { showFigure, showMarkdown } from "./lib/viz/notebook";
 import { crossTaskHeatmap, floorSpecificity, floorSpecificityMarkdown, loadPaperResults, loadProfileStudy, PAPER_DIR, paperRoundTrip, REPORT_FIXTURE, roundTripMarkdown, srFigure, writeReport } from "./lib/report/index";
 import { evaluationOptima, seededOptima } from "./lib/expert/optima";
@@ -34,7 +34,7 @@ const config = {
   floorPool: byProfile({ ci: 100, cpu: 1000, paper: 1000 }),
   floorDraws: byProfile({ ci: 2000, cpu: 20000, paper: 20000 }),
 };
-console.log(config);
+console.log(repoPaths(config));
 
 // %% [markdown]
 // ## 1. The round trip from the paper's own numbers

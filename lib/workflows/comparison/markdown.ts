@@ -192,7 +192,9 @@ export function verdictMarkdown(s: ComparisonSummary): string {
     const onCount = (pred: (c: PairedComparison) => boolean) => on.filter((f) => f.onPolicy!.verdict !== "within noise" && f.onPolicy!.verdict !== "one run" && pred(f.onPolicy!)).length;
     const parts = [
       `**${d} decoding**, at the largest budget of each of the ${fs.length} cells (task × learner × start): the paper's claim — single-turn GRPO on expert states beats the best multi-turn method at equal sampled actions — holds in ${n("holds")}, is reversed in ${n("reversed")} and is within noise in ${n("within noise")}${n("one seed") ? ` (one seed: ${n("one seed")})` : ""}.`,
-      worst && worst.paper!.comparison!.diff < 0 ? `The largest reversal: ${where(worst)}, ${diffText(worst.paper!.comparison)} against ${title(worst.paper!.against)}.` : "",
+      worst && worst.paper!.comparison!.diff < 0
+        ? `${worst.paper!.verdict === "reversed" ? "The largest reversal" : "The largest gap against the claim (within noise)"}: ${where(worst)}, ${diffText(worst.paper!.comparison)} against ${title(worst.paper!.against)}.`
+        : "",
       best && best.paper!.comparison!.diff > 0 ? `The largest margin in the claim's favour: ${where(best)}, ${diffText(best.paper!.comparison)} against ${title(best.paper!.against)}${best.paper!.verdict === "holds" ? "" : ` (${best.paper!.verdict})`}.` : "",
       `${capitalised(title(top))} ranks first in ${topCount} of ${fs.length} cells.`,
       on.length ? `On-policy labels against expert-state GRPO: clearly better in ${onCount((c) => c.diff > 0)}, clearly worse in ${onCount((c) => c.diff < 0)}, within noise in ${on.length - onCount(() => true)} of ${on.length}.` : "",
