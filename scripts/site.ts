@@ -217,6 +217,7 @@ const RUN_DEPENDENT_LINES: RegExp[] = [
   /^\d+ job\(s\) ran, \d+ were already done\.$/, // notebook 05
   /^Wall time \d+ s\b/, // the study's and the comparison's timings markdown: wall time, job times, load
   /^comparison: \d+ job\(s\) ran here, \d+ already done\b/, // lib/workflows/comparison/run.ts, a progress line
+  /^\[1\] \d+\/\d+ .*\|\s+\[2\] /, // the workers' last progress line ("[1] 57/64 eval … | [2] …"), as a run with --workers left it
 ];
 
 /** Table columns that time the run ("plan ms", "planner ms", the comparison's "training CPU time (s)"): their cells are

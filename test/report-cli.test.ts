@@ -109,3 +109,25 @@ test("bad flags: missing --results or --out, an unknown profile, a cross model w
   failsWith(t, ["--results", FIXTURE, "--out", tmp("x"), "--match", "nonsense"], /--match expects OURS=PAPER/);
   failsWith(t, ["--results", FIXTURE, "--out", tmp("x"), "--protocol", "extended"], /no episodes of protocol "extended" under/);
 });
+
+test("--exclude leaves another study's tree under --results out of the tables (notebook 07 and the CookingWorld tree)", (t) => {
+  // The fixture's episodes, plus a copy of them under a sub-tree that would change every count.
+  const results = tmp("exclude");
+  fs.cpSync(FIXTURE, results, { recursive: true });
+  fs.cpSync(FIXTURE, path.join(results, "cookingworld"), { recursive: true });
+  const table = (extra: string[]) => {
+    const out = tmp("exclude-out");
+    const r = stgrpo(["--results", results, "--out", out, "--no-figures", "--json", ...extra]);
+    t.is(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout).episodes as number;
+  };
+  const alone = (() => {
+    const out = tmp("alone");
+    return JSON.parse(stgrpo(["--results", FIXTURE, "--out", out, "--no-figures", "--json"]).stdout).episodes as number;
+  })();
+  t.is(table(["--exclude", "cookingworld"]), alone);
+  // Without it, the copy's episodes are read too (here identical copies, so counted once and named).
+  const all = stgrpo(["--results", results, "--out", tmp("all"), "--no-figures"]);
+  t.is(all.status, 0, all.stderr);
+  t.regex(all.stderr, /duplicate/i);
+});

@@ -25,13 +25,14 @@ const FLAGS = flagTable({
     type: "string", arg: "P",
     help: "which evaluation protocol's episodes: paper (default when any episode names it; also episodes that name none), extended, custom, or all",
   },
+  exclude: { type: "string", arg: "D,…", help: "sub-directories of --results to leave out, e.g. cookingworld,comparison (the other trees under results/<profile>)" },
   "no-figures": { type: "boolean", help: "skip the SVG/PNG figures" },
   json: { type: "boolean", help: 'print {"out", "files", "episodes", "models", "tasks", "comparison"} on stdout' },
 });
 
 const usage = usageText({
   synopsis: `usage: stgrpo tables --results DIR --out DIR [--profile ci|cpu|paper] [--title TEXT]
-                     [--match OURS=PAPER]... [--cross-model NAME] [--protocol P] [--no-figures] [--json]`,
+                     [--match OURS=PAPER]... [--cross-model NAME] [--protocol P] [--exclude D,…] [--no-figures] [--json]`,
   about: `Read every episode JSONL under --results (recursively) and write the paper's Tables 1–4 to --out:
 
   table1.csv        task,model,sr,asat,asst   (one row per task and model; asst empty: no success)
@@ -67,13 +68,15 @@ export const tables: Command = {
     const { parseMatches }: typeof import("../../lib/report/models") = require("../../lib/report/models");
     const { loadStudy }: typeof import("../../lib/report/study") = require("../../lib/report/study");
     const matches = parseMatches(values.match);
-    const command = `stgrpo tables --results ${values.results} --out ${values.out}`;
+    const exclude = values.exclude ? values.exclude.split(",").map((x) => x.trim()).filter(Boolean) : undefined;
+    const command = `stgrpo tables --results ${values.results} --out ${values.out}${exclude ? ` --exclude ${exclude.join(",")}` : ""}`;
     const study = loadStudy(values.results, {
       profile: values.profile as Profile | undefined,
       title: values.title,
       matches,
       crossModel: values["cross-model"],
       protocol: values.protocol,
+      exclude,
       command,
     });
     ensureOutputDir(values.out, "--out");

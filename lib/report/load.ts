@@ -68,12 +68,15 @@ export function firstLine(file: string): string | null {
 }
 
 /** Every `*.jsonl` under `dir`, sorted (so the result is the same on every machine). */
-export function listJsonl(dir: string): string[] {
+export function listJsonl(dir: string, exclude: readonly string[] = []): string[] {
   const out: string[] = [];
+  const skip = new Set(exclude.map((x) => path.join(dir, x)));
   const walk = (d: string) => {
     for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
+      if (e.isDirectory()) {
+        if (!skip.has(p)) walk(p);
+      }
       else if (e.isFile() && e.name.endsWith(".jsonl")) out.push(p);
     }
   };
@@ -134,7 +137,8 @@ export function selectProtocol(episodes: EpisodeLike[], protocol?: string): { ke
  * an error naming both places when they do not: which one counted would decide the tables (before, the
  * file name order did, and renaming a file flipped an SR between 0 and 1).
  */
-export function scanResults(dir: string): ScannedResults {
+/** Every JSONL under `dir` (but the sub-trees `exclude` names, relative to it), classified and de-duplicated. */
+export function scanResults(dir: string, exclude: readonly string[] = []): ScannedResults {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(dir);
@@ -145,7 +149,7 @@ export function scanResults(dir: string): ScannedResults {
   const out: ScannedResults = { dir, episodes: [], episodeFiles: [], trainingFiles: [], skipped: [], duplicates: 0, copies: [], torn: [] };
   const seen = new Map<string, { episode: EpisodeLike; where: string; file: string }>();
   const rel = (f: string) => path.relative(dir, f) || f;
-  for (const file of listJsonl(dir)) {
+  for (const file of listJsonl(dir, exclude)) {
     const line = firstLine(file);
     if (line === null) {
       out.skipped.push({ file, reason: "empty" });

@@ -48,12 +48,14 @@ export interface StudyOptions extends Omit<SummarizeOptions, "title" | "profile"
   title?: string;
   /** Which protocol's episodes (load.ts `selectProtocol`): paper (default when present), extended, custom, all. */
   protocol?: string;
+  /** Sub-trees of the results directory to leave out (another study's tree inside it: `cookingworld`, `comparison`). */
+  exclude?: string[];
 }
 
 /** Read every episode JSONL under `dir` into a titled ResultSet; UserError when there are none. */
 export function loadStudy(dir: string, opts: StudyOptions = {}): Study {
-  const { protocol, ...summarize } = opts;
-  const scan = scanResults(dir);
+  const { protocol, exclude, ...summarize } = opts;
+  const scan = scanResults(dir, exclude);
   const log = describeScan(scan);
   if (!scan.episodes.length) throw new UserError(`no episodes found under ${dir} (looked for episode JSONL: {run, model, task, success, steps, …})`);
   const { kept, choice, setAside } = selectProtocol(scan.episodes, protocol);
@@ -99,7 +101,7 @@ export function loadProfileStudy(dir: string, opts: StudyOptions & { fallback?: 
   let reason: string;
   if (!fs.existsSync(dir)) reason = `\`${rel}\` does not exist yet`;
   else {
-    const scan = scanResults(dir);
+    const scan = scanResults(dir, rest.exclude);
     if (scan.episodes.length) {
       const study = loadStudy(dir, rest);
       return { study, fallback: false, message: `**${study.results.title}.** ${study.log.join("; ")}.` };
