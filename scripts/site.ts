@@ -367,11 +367,17 @@ function notebookPage(file: string, files: SiteFile[]): Page {
       if (o.output_type === "stream" && prev?.output_type === "stream" && prev.name === o.name) prev.text = joined(prev.text) + joined(o.text);
       else outputs.push({ ...o });
     }
-    outputs.forEach((o, k) => {
-      const base = `figures/${name}/cell${String(i + 1).padStart(2, "0")}-${k + 1}`;
+    // Figures are numbered among the cell's figures, not its outputs: a progress line that only a
+    // first run prints (left off the page) must not rename the figures after it.
+    let inCell = 0;
+    outputs.forEach((o) => {
+      const base = `figures/${name}/cell${String(i + 1).padStart(2, "0")}-${inCell + 1}`;
       const before = files.length;
       parts.push(renderOutput(o, name, base, `${title}: figure ${figures.length + 1}`, files));
-      if (files.length > before) figures.push(files[files.length - 1].name);
+      if (files.length > before) {
+        figures.push(files[files.length - 1].name);
+        inCell++;
+      }
     });
   });
   return { file: `${name}.html`, title, summary, thumbnail: figures[0] ?? null, body: parts.join("\n") };

@@ -86,7 +86,7 @@ test("the site has an index of cards, a page per notebook and the tables, figure
   for (const n of ["index.html", "01-theory.html", "02-outputs.html", "tables.html", "style.css", "katex/katex.min.css", "katex/fonts/KaTeX_Main-Regular.woff2"]) t.true(names.includes(n), n);
   // Figures are files (the SVG as it was shown, the PNG decoded), never inline data.
   t.true(names.includes("figures/01-theory/cell04-1.svg"));
-  t.true(names.includes("figures/02-outputs/cell02-2.png"));
+  t.true(names.includes("figures/02-outputs/cell02-1.png"));
   t.true(names.includes("figures/tables/sr.svg"));
   for (const f of files.filter((f) => f.name.endsWith(".html"))) t.false(String(f.data).includes("base64,"), f.name);
   // KaTeX's stylesheet names only woff2 fonts, and ships only those.
@@ -192,7 +192,7 @@ browserTest("in headless Chromium every page loads cleanly with its images, link
 
   // Break it the ways the check exists for: a missing figure, a dead link, a formula left as source,
   // a page script error, and a page no link leads to.
-  fs.rmSync(path.join(site, "figures", "02-outputs", "cell02-2.png"));
+  fs.rmSync(path.join(site, "figures", "02-outputs", "cell02-1.png"));
   const page = path.join(site, "01-theory.html");
   fs.writeFileSync(
     page,
@@ -202,8 +202,8 @@ browserTest("in headless Chromium every page loads cleanly with its images, link
   fs.writeFileSync(path.join(site, "orphan.html"), "<!DOCTYPE html><title>orphan</title>");
   const bad = await checkSite(site);
   const problems = bad.problems.join("\n");
-  t.regex(problems, /02-outputs\.html: image not shown: figures\/02-outputs\/cell02-2\.png/);
-  t.regex(problems, /02-outputs\.html: HTTP 404 for \/figures\/02-outputs\/cell02-2\.png/);
+  t.regex(problems, /02-outputs\.html: image not shown: figures\/02-outputs\/cell02-1\.png/);
+  t.regex(problems, /02-outputs\.html: HTTP 404 for \/figures\/02-outputs\/cell02-1\.png/);
   t.regex(problems, /01-theory\.html: link to a missing file: 03-missing\.html/);
   t.regex(problems, /01-theory\.html: "\$" left in rendered Markdown: "left as \$x\^2\$ source"/);
   t.regex(problems, /01-theory\.html: page error: undefinedFunction is not defined/);
