@@ -109,8 +109,8 @@ export const ROWS: Record<string, Row[]> = {
     { argv: ["--expert", "a", "extra"], code: 1, error: /^unexpected argument "extra"/ },
   ],
   train: [
-    { argv: [], code: 1, error: /^--algo must be sft, grpo or multiturn/ },
-    { argv: ["--algo", "ppo"], code: 1, error: /^--algo must be one of sft, grpo, multiturn, got "ppo"/ },
+    { argv: [], code: 1, error: /^--algo must be sft, grpo, multiturn, gigpo or onpolicy/ },
+    { argv: ["--algo", "ppo"], code: 1, error: /^--algo must be one of sft, grpo, multiturn, gigpo, onpolicy, got "ppo"/ },
     { argv: ["--algo", "sft"], code: 1, error: /^--out DIR is required/ },
     ...NUMBERS(["--algo", "sft", "--out", out("t")], "--epochs", "a positive integer"),
     { argv: ["--algo", "grpo", "--out", out("t"), "--group-size", "1"], code: 1, error: /^--group-size must be an integer ≥ 2, got "1"/ },

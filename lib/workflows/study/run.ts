@@ -167,7 +167,7 @@ export function studyJobs(cfg: StudyConfig, opts: Pick<StudyOptions, "onMetrics"
       task,
       done: () => expertDone(cfg, task),
       run: async (progress) => {
-        generateExpertData({ ...expertSettings(cfg), tasks: [task] }, { profile: cfg.profile, root: expertRoot(cfg), progress, command: `stgrpo study --profile ${cfg.profile}` });
+        generateExpertData({ ...expertSettings(cfg), tasks: [task] }, { profile: cfg.profile, root: expertRoot(cfg), progress, command: `stgrpo study${cfg.env && cfg.env !== "robotouille" ? ` --env ${cfg.env}` : ""} --profile ${cfg.profile}` });
       },
     });
   }

@@ -340,7 +340,7 @@ export function studyResults(cfg: StudyConfig, protocol: string): ResultSet {
     title: profileTitle(cfg.profile),
     profile: cfg.profile,
     source: repoPath(dir),
-    command: `stgrpo study --profile ${cfg.profile} (episodes: ${files.length} files under ${repoPath(dir)})`,
+    command: `stgrpo study${cfg.env && cfg.env !== "robotouille" ? ` --env ${cfg.env}` : ""} --profile ${cfg.profile} (episodes: ${files.length} files under ${repoPath(dir)})`,
   });
 }
 
