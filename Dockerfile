@@ -49,6 +49,8 @@ ARG UV_LINK_MODE=copy
 COPY package.json package-lock.json ./
 COPY requirements ./requirements
 COPY scripts/setup.sh ./scripts/setup.sh
+# The CookingWorld engine's JVM main is compiled by the setup (against the pinned textworld-express jar).
+COPY lib/cookingworld/jvm ./lib/cookingworld/jvm
 RUN --mount=type=cache,target=/root/.cache --mount=type=cache,target=/root/.npm \
     scripts/setup.sh
 # The project; the same script again finds everything installed and only rewrites the kernel spec.
