@@ -36,6 +36,10 @@ function lockedDir(): string | null {
   try {
     if (process.getuid?.() === 0) execFileSync("chattr", ["+i", d], { stdio: "ignore" });
     else fs.chmodSync(d, 0o555);
+  } catch {
+    return null; // no chattr, or a file system without the immutable flag: nothing is locked
+  }
+  try {
     fs.writeFileSync(path.join(d, "probe"), "");
   } catch {
     return d; // the write failed: locked
