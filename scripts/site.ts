@@ -213,7 +213,7 @@ function relativise(text: string, where: string): string {
  */
 const ELAPSED = / \((?:\d+(?:\.\d+)?s|\d+m\d{2}s)(?: eta [^)]*)?\)/g;
 const RUN_DEPENDENT_LINES: RegExp[] = [
-  /^study: \d+ job\(s\) ran here, \d+ already done\b/, // lib/learn/study/run.ts, a progress line
+  /^study: \d+ job\(s\) ran here, \d+ already done\b/, // lib/workflows/study/run.ts, a progress line
   /^\d+ job\(s\) ran, \d+ were already done\.$/, // notebook 05
   /^Wall time \d+ s\b/, // the study's and the comparison's timings markdown: wall time, job times, load
   /^comparison: \d+ job\(s\) ran here, \d+ already done\b/, // lib/workflows/comparison/run.ts, a progress line

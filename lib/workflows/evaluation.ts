@@ -4,7 +4,7 @@
  * environment variables, and the single-turn / Theorem 3.2 check. Each evaluation is what
  * `stgrpo eval` does for one policy.
  *
- * Files follow the results tree the CPU study (lib/learn/study) writes, so that nothing is evaluated
+ * Files follow the results tree the CPU study (lib/workflows/study) writes, so that nothing is evaluated
  * twice and the report (`stgrpo tables`) never sees one model under two labels:
  *
  *   results/<profile>/eval/<protocol>/reference/expert.jsonl   the planner (run "planner"), shared with the study
