@@ -76,8 +76,7 @@ export function listJsonl(dir: string, exclude: readonly string[] = []): string[
       const p = path.join(d, e.name);
       if (e.isDirectory()) {
         if (!skip.has(p)) walk(p);
-      }
-      else if (e.isFile() && e.name.endsWith(".jsonl")) out.push(p);
+      } else if (e.isFile() && e.name.endsWith(".jsonl")) out.push(p);
     }
   };
   walk(dir);

@@ -54,8 +54,12 @@ export interface StudyOptions extends Omit<SummarizeOptions, "title" | "profile"
 
 /** Read every episode JSONL under `dir` into a titled ResultSet; UserError when there are none. */
 export function loadStudy(dir: string, opts: StudyOptions = {}): Study {
-  const { protocol, exclude, ...summarize } = opts;
-  const scan = scanResults(dir, exclude);
+  return studyFromScan(dir, scanResults(dir, opts.exclude), opts);
+}
+
+/** loadStudy on files already scanned (loadProfileStudy scans first to see whether there are any). */
+function studyFromScan(dir: string, scan: ScannedResults, opts: StudyOptions): Study {
+  const { protocol, exclude: _exclude, ...summarize } = opts;
   const log = describeScan(scan);
   if (!scan.episodes.length) throw new UserError(`no episodes found under ${dir} (looked for episode JSONL: {run, model, task, success, steps, …})`);
   const { kept, choice, setAside } = selectProtocol(scan.episodes, protocol);
@@ -103,7 +107,7 @@ export function loadProfileStudy(dir: string, opts: StudyOptions & { fallback?: 
   else {
     const scan = scanResults(dir, rest.exclude);
     if (scan.episodes.length) {
-      const study = loadStudy(dir, rest);
+      const study = studyFromScan(dir, scan, rest);
       return { study, fallback: false, message: `**${study.results.title}.** ${study.log.join("; ")}.` };
     }
     reason = `\`${rel}\` has no episode JSONL yet`;

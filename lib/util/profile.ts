@@ -30,19 +30,19 @@ export const REPO_ROOT = path.resolve(fs.realpathSync(__dirname), "..", "..");
  * absolute paths of the machine that ran them. A relative path is returned as given (it is already
  * what the caller means), and a path outside the repository stays absolute (it names the user's file).
  */
+export function repoPath(p: string): string {
+  if (!path.isAbsolute(p)) return p;
+  const rel = path.relative(REPO_ROOT, p);
+  if (rel === "") return ".";
+  return rel.startsWith("..") || path.isAbsolute(rel) ? p : rel;
+}
+
 /** `value` with every string that is an absolute path inside the repository made relative (for printing configs and path records). */
 export function repoPaths<T>(value: T): T {
   if (typeof value === "string") return repoPath(value) as T;
   if (Array.isArray(value)) return value.map(repoPaths) as T;
   if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, repoPaths(v)])) as T;
   return value;
-}
-
-export function repoPath(p: string): string {
-  if (!path.isAbsolute(p)) return p;
-  const rel = path.relative(REPO_ROOT, p);
-  if (rel === "") return ".";
-  return rel.startsWith("..") || path.isAbsolute(rel) ? p : rel;
 }
 
 /** Where a profile's generated runs go: results/<profile>/… */
